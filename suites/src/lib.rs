@@ -1,0 +1,11 @@
+//! Conformance test cases, the port they drive, and the result model.
+//!
+//! A case is written against a [`port::Port`], decides its applicability from
+//! the DUT's claimed capabilities, and returns findings that each name the
+//! clause they were judged against; the worst finding is the case's verdict.
+
+pub mod case;
+pub mod model;
+pub mod ofh;
+pub mod port;
+pub mod bed;
