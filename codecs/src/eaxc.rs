@@ -37,25 +37,56 @@ pub struct Eaxc {
 impl fmt::Display for Eaxc {
     /// `du:bs:cc:ru`, as Wireshark's `c_eAxC_ID`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}:{}", self.du_port, self.band_sector, self.cc, self.ru_port)
+        write!(
+            f,
+            "{}:{}:{}:{}",
+            self.du_port, self.band_sector, self.cc, self.ru_port
+        )
     }
 }
 
 impl EaxcSplit {
     /// The 4/4/4/4 split, one common configuration among several.
-    pub const COMMON_4444: EaxcSplit = EaxcSplit { du_port_bits: 4, band_sector_bits: 4, cc_bits: 4, ru_port_bits: 4 };
+    pub const COMMON_4444: EaxcSplit = EaxcSplit {
+        du_port_bits: 4,
+        band_sector_bits: 4,
+        cc_bits: 4,
+        ru_port_bits: 4,
+    };
 
     /// `Invalid("eAxC split")` unless the widths sum to 16.
-    pub fn new(du_port_bits: u8, band_sector_bits: u8, cc_bits: u8, ru_port_bits: u8) -> Result<EaxcSplit> {
-        let sum = u32::from(du_port_bits) + u32::from(band_sector_bits) + u32::from(cc_bits) + u32::from(ru_port_bits);
+    pub fn new(
+        du_port_bits: u8,
+        band_sector_bits: u8,
+        cc_bits: u8,
+        ru_port_bits: u8,
+    ) -> Result<EaxcSplit> {
+        let sum = u32::from(du_port_bits)
+            + u32::from(band_sector_bits)
+            + u32::from(cc_bits)
+            + u32::from(ru_port_bits);
         if sum != 16 {
-            return Err(Error::invalid(0, "eAxC split", "eAxC split widths must sum to 16"));
+            return Err(Error::invalid(
+                0,
+                "eAxC split",
+                "eAxC split widths must sum to 16",
+            ));
         }
-        Ok(EaxcSplit { du_port_bits, band_sector_bits, cc_bits, ru_port_bits })
+        Ok(EaxcSplit {
+            du_port_bits,
+            band_sector_bits,
+            cc_bits,
+            ru_port_bits,
+        })
     }
 
     fn widths(&self) -> [u8; 4] {
-        [self.du_port_bits, self.band_sector_bits, self.cc_bits, self.ru_port_bits]
+        [
+            self.du_port_bits,
+            self.band_sector_bits,
+            self.cc_bits,
+            self.ru_port_bits,
+        ]
     }
 
     /// Split an eAxC ID. A split whose widths do not sum to 16 (only
@@ -70,7 +101,12 @@ impl EaxcSplit {
             let mask = ((1u32 << w) - 1) as u16;
             *p = ((u32::from(id) >> shift) as u16) & mask;
         }
-        Eaxc { du_port: parts[0], band_sector: parts[1], cc: parts[2], ru_port: parts[3] }
+        Eaxc {
+            du_port: parts[0],
+            band_sector: parts[1],
+            cc: parts[2],
+            ru_port: parts[3],
+        }
     }
 
     /// Join the parts into an eAxC ID; `FieldOverflow` if a part does not
@@ -78,10 +114,17 @@ impl EaxcSplit {
     pub fn pack(&self, e: Eaxc) -> Result<u16> {
         let w = self.widths();
         if w.iter().map(|&x| u32::from(x)).sum::<u32>() != 16 {
-            return Err(Error::invalid(0, "eAxC split", "eAxC split widths must sum to 16"));
+            return Err(Error::invalid(
+                0,
+                "eAxC split",
+                "eAxC split widths must sum to 16",
+            ));
         }
         let mut id: u32 = 0;
-        for (v, w) in [e.du_port, e.band_sector, e.cc, e.ru_port].into_iter().zip(w) {
+        for (v, w) in [e.du_port, e.band_sector, e.cc, e.ru_port]
+            .into_iter()
+            .zip(w)
+        {
             fit(v.into(), w, 0, "eAxC ID part")?;
             id = (id << w) | u32::from(v);
         }
@@ -92,7 +135,11 @@ impl EaxcSplit {
 impl fmt::Display for EaxcSplit {
     /// `du/bs/cc/ru` widths, e.g. `2/6/4/4`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}/{}", self.du_port_bits, self.band_sector_bits, self.cc_bits, self.ru_port_bits)
+        write!(
+            f,
+            "{}/{}/{}/{}",
+            self.du_port_bits, self.band_sector_bits, self.cc_bits, self.ru_port_bits
+        )
     }
 }
 
@@ -102,7 +149,13 @@ impl FromStr for EaxcSplit {
     /// Four widths separated by `,` or `/` (spaces allowed), e.g. `4,4,4,4`
     /// or `2/6/4/4`.
     fn from_str(s: &str) -> Result<EaxcSplit> {
-        let bad = || Error::new(ErrorKind::Invalid("eAxC split"), 0, "eAxC split: four widths like 4,4,4,4 or 2/6/4/4");
+        let bad = || {
+            Error::new(
+                ErrorKind::Invalid("eAxC split"),
+                0,
+                "eAxC split: four widths like 4,4,4,4 or 2/6/4/4",
+            )
+        };
         let mut w = [0u8; 4];
         let mut n = 0;
         for part in s.split([',', '/']) {

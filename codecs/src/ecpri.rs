@@ -2,7 +2,7 @@
 //! O-RAN fronthaul uses (IQ data, real-time control, one-way delay
 //! measurement), and PDUs that concatenate several messages.
 //!
-//! Common header (eCPRI 2.0 §3.1.3.1), 4 bytes:
+//! Common header (eCPRI 2.0), 4 bytes:
 //!
 //! ```text
 //! | revision(4) | reserved(3) | C(1) | messageType(8) | payloadSize(16) |
@@ -11,7 +11,10 @@
 //! `payloadSize` counts the bytes after the common header of this message.
 //! With `C = 1` another message follows in the same PDU, starting at the next
 //! 4-byte boundary from the start of the PDU (0-3 padding bytes; this is what
-//! Wireshark's eCPRI dissector does).
+//! Wireshark's eCPRI dissector does). Wireshark hands everything after an IQ
+//! data or real-time control header to its O-RAN dissector, so it shows only
+//! the first O-RAN message of a concatenated PDU and flags `C = 1`; with the
+//! O-RAN dissector disabled it finds every message where this module does.
 
 use serde::Serialize;
 
@@ -115,7 +118,9 @@ pub(crate) mod wire {
         }
 
         pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-            self.run(n, |i| nom::bytes::complete::take::<_, _, NomErr<'a>>(n).parse(i))
+            self.run(n, |i| {
+                nom::bytes::complete::take::<_, _, NomErr<'a>>(n).parse(i)
+            })
         }
 
         /// Move to an absolute position at or before the end of the buffer.
@@ -137,7 +142,11 @@ pub(crate) mod wire {
     /// the field would be written.
     pub(crate) fn fit(value: u64, bits: u8, offset: usize, ctx: &'static str) -> Result<()> {
         if bits < 64 && value >> bits != 0 {
-            return Err(Error::new(ErrorKind::FieldOverflow { bits, value }, offset, ctx));
+            return Err(Error::new(
+                ErrorKind::FieldOverflow { bits, value },
+                offset,
+                ctx,
+            ));
         }
         Ok(())
     }
@@ -160,7 +169,10 @@ pub(crate) mod wire {
 
     /// Serialize a borrowed byte slice as its length (the CLI's JSON output
     /// reports sizes, not raw bytes).
-    pub(crate) fn ser_len<S: serde::Serializer>(b: &&[u8], s: S) -> core::result::Result<S::Ok, S::Error> {
+    pub(crate) fn ser_len<S: serde::Serializer>(
+        b: &&[u8],
+        s: S,
+    ) -> core::result::Result<S::Ok, S::Error> {
         s.serialize_u64(b.len() as u64)
     }
 }
@@ -283,7 +295,12 @@ impl CommonHeader {
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<CommonHeader> {
         r.ctx("eCPRI common header");
         if r.remaining() < Self::LEN {
-            return Err(Error::truncated(r.pos(), Self::LEN, r.remaining(), "eCPRI common header"));
+            return Err(Error::truncated(
+                r.pos(),
+                Self::LEN,
+                r.remaining(),
+                "eCPRI common header",
+            ));
         }
         let b0 = r.u8()?;
         let message_type = MessageType::from(r.u8()?);
@@ -300,7 +317,9 @@ impl CommonHeader {
     /// Append the 4 header bytes. `revision` and `reserved` are cut to their
     /// 4 and 3 bits; [`Message::emit`] checks them instead.
     pub fn emit(&self, out: &mut Vec<u8>) {
-        out.push((self.revision & 0xF) << 4 | (self.reserved & 0x7) << 1 | u8::from(self.concatenated));
+        out.push(
+            (self.revision & 0xF) << 4 | (self.reserved & 0x7) << 1 | u8::from(self.concatenated),
+        );
         out.push(self.message_type.into());
         put_u16(out, self.payload_size);
     }
@@ -337,12 +356,14 @@ impl SeqId {
 
     /// `sub_sequence_id` is cut to its 7 bits.
     pub fn to_u16(self) -> u16 {
-        u16::from(self.sequence_id) << 8 | u16::from(self.e_bit) << 7 | u16::from(self.sub_sequence_id & 0x7F)
+        u16::from(self.sequence_id) << 8
+            | u16::from(self.e_bit) << 7
+            | u16::from(self.sub_sequence_id & 0x7F)
     }
 }
 
-/// One-way delay measurement action type (eCPRI 2.0 §3.2.4.6, byte 1 of
-/// the message): 0x00 request, 0x01 request with follow-up, 0x02 response,
+/// One-way delay measurement action type (eCPRI 2.0 message type 5, byte 1
+/// of the payload): 0x00 request, 0x01 request with follow-up, 0x02 response,
 /// 0x03 remote request, 0x04 remote request with follow-up, 0x05 follow-up,
 /// 0x06-0xFF reserved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -406,7 +427,8 @@ pub struct DelayMeasurement {
     /// 48 bits.
     pub timestamp_s: u64,
     pub timestamp_ns: u32,
-    /// Nanoseconds times 2^16, as the PTP correctionField.
+    /// Nanoseconds times 2^16, signed as the PTP correctionField it carries
+    /// (Wireshark shows it unsigned).
     pub compensation: i64,
 }
 
@@ -421,7 +443,12 @@ impl DelayMeasurement {
     fn read(r: &mut Reader<'_>) -> Result<DelayMeasurement> {
         r.ctx("eCPRI one-way delay measurement");
         if r.remaining() < Self::LEN {
-            return Err(Error::truncated(r.pos(), Self::LEN, r.remaining(), "eCPRI one-way delay measurement"));
+            return Err(Error::truncated(
+                r.pos(),
+                Self::LEN,
+                r.remaining(),
+                "eCPRI one-way delay measurement",
+            ));
         }
         Ok(DelayMeasurement {
             measurement_id: r.u8()?,
@@ -434,7 +461,12 @@ impl DelayMeasurement {
 
     /// Append the 20 bytes; `FieldOverflow` if `timestamp_s` exceeds 48 bits.
     pub fn emit(&self, out: &mut Vec<u8>) -> Result<()> {
-        fit(self.timestamp_s, 48, out.len() + 2, "eCPRI delay measurement timestamp")?;
+        fit(
+            self.timestamp_s,
+            48,
+            out.len() + 2,
+            "eCPRI delay measurement timestamp",
+        )?;
         out.push(self.measurement_id);
         out.push(self.action_type.into());
         put_u48(out, self.timestamp_s);
@@ -470,6 +502,44 @@ pub enum Payload<'a> {
     OneWayDelay(DelayMeasurement),
     /// Every other message type, the whole payload raw.
     Other(#[serde(serialize_with = "wire::ser_len")] &'a [u8]),
+}
+
+impl<'a> Message<'a> {
+    /// An IQ data message, revision 1, C = 0 (payloadSize is set by emit).
+    pub fn iq_data(pc_id: u16, seq_id: SeqId, data: &'a [u8]) -> Self {
+        Message {
+            header: Self::header(MessageType::IqData),
+            payload: Payload::IqData {
+                pc_id,
+                seq_id,
+                data,
+            },
+            offset: 0,
+        }
+    }
+
+    /// A real-time control message, revision 1, C = 0 (payloadSize is set by emit).
+    pub fn real_time_control(rtc_id: u16, seq_id: SeqId, data: &'a [u8]) -> Self {
+        Message {
+            header: Self::header(MessageType::RealTimeControl),
+            payload: Payload::RealTimeControl {
+                rtc_id,
+                seq_id,
+                data,
+            },
+            offset: 0,
+        }
+    }
+
+    fn header(message_type: MessageType) -> CommonHeader {
+        CommonHeader {
+            revision: 1,
+            reserved: 0,
+            concatenated: false,
+            message_type,
+            payload_size: 0,
+        }
+    }
 }
 
 impl Payload<'_> {
@@ -526,10 +596,18 @@ pub fn parse_pdu_with_trailer(pdu: &[u8]) -> Result<Pdu<'_>> {
         r.ctx("eCPRI concatenation padding");
         r.seek(next)?;
         if r.is_empty() {
-            return Err(Error::truncated(r.pos(), CommonHeader::LEN, 0, "eCPRI concatenated message"));
+            return Err(Error::truncated(
+                r.pos(),
+                CommonHeader::LEN,
+                0,
+                "eCPRI concatenated message",
+            ));
         }
     }
-    Ok(Pdu { trailing: r.remaining(), messages })
+    Ok(Pdu {
+        trailing: r.remaining(),
+        messages,
+    })
 }
 
 /// Decode one message at the start of `buf` (its C bit is reported, not
@@ -546,7 +624,10 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
     let size = usize::from(header.payload_size);
     if size > r.remaining() {
         return Err(Error::new(
-            ErrorKind::BadLength { claimed: size, actual: r.remaining() },
+            ErrorKind::BadLength {
+                claimed: size,
+                actual: r.remaining(),
+            },
             offset + 2,
             "eCPRI payloadSize",
         ));
@@ -567,9 +648,17 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
             let seq_id = SeqId::from_u16(u16::from_be_bytes([body[2], body[3]]));
             let data = &body[4..];
             if header.message_type == MessageType::IqData {
-                Payload::IqData { pc_id: id, seq_id, data }
+                Payload::IqData {
+                    pc_id: id,
+                    seq_id,
+                    data,
+                }
             } else {
-                Payload::RealTimeControl { rtc_id: id, seq_id, data }
+                Payload::RealTimeControl {
+                    rtc_id: id,
+                    seq_id,
+                    data,
+                }
             }
         }
         MessageType::OneWayDelayMeasurement => {
@@ -578,7 +667,11 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
         }
         _ => Payload::Other(body),
     };
-    Ok(Message { header, payload, offset })
+    Ok(Message {
+        header,
+        payload,
+        offset,
+    })
 }
 
 /// Append one message: `header` as given except `payloadSize`, which is
@@ -595,10 +688,28 @@ pub fn emit_message(header: &CommonHeader, payload: &Payload<'_>, out: &mut Vec<
         size = size.max(header.payload_size.into());
     }
     fit(size as u64, 16, start + 2, "eCPRI payloadSize")?;
-    CommonHeader { payload_size: size as u16, ..*header }.emit(out);
+    CommonHeader {
+        payload_size: size as u16,
+        ..*header
+    }
+    .emit(out);
     match payload {
-        Payload::IqData { pc_id: id, seq_id, data } | Payload::RealTimeControl { rtc_id: id, seq_id, data } => {
-            fit(seq_id.sub_sequence_id.into(), 7, out.len() + 3, "eCPRI subSequenceId")?;
+        Payload::IqData {
+            pc_id: id,
+            seq_id,
+            data,
+        }
+        | Payload::RealTimeControl {
+            rtc_id: id,
+            seq_id,
+            data,
+        } => {
+            fit(
+                seq_id.sub_sequence_id.into(),
+                7,
+                out.len() + 3,
+                "eCPRI subSequenceId",
+            )?;
             put_u16(out, *id);
             put_u16(out, seq_id.to_u16());
             out.extend_from_slice(data);
@@ -630,7 +741,10 @@ pub fn emit_pdu(msgs: &[Message<'_>], out: &mut Vec<u8>) -> Result<()> {
             let pad = (out.len() - start).next_multiple_of(4) - (out.len() - start);
             out.resize(out.len() + pad, 0);
         }
-        let header = CommonHeader { concatenated: i + 1 < msgs.len(), ..m.header };
+        let header = CommonHeader {
+            concatenated: i + 1 < msgs.len(),
+            ..m.header
+        };
         emit_message(&header, &m.payload, out)?;
     }
     Ok(())

@@ -122,21 +122,49 @@ pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> 
             break t;
         }
         if vlans.len() == 2 {
-            return Err(Error::new(ErrorKind::Unsupported("more than two VLAN tags"), at, "VLAN tag"));
+            return Err(Error::new(
+                ErrorKind::Unsupported("more than two VLAN tags"),
+                at,
+                "VLAN tag",
+            ));
         }
         r.ctx("VLAN tag");
         let tci = r.u16()?;
-        vlans.push(VlanTag { tpid: t, pcp: (tci >> 13) as u8, dei: tci & 0x1000 != 0, vid: tci & 0x0FFF });
+        vlans.push(VlanTag {
+            tpid: t,
+            pcp: (tci >> 13) as u8,
+            dei: tci & 0x1000 != 0,
+            vid: tci & 0x0FFF,
+        });
     };
-    let eth = EthernetHeader { dst, src, vlans, ethertype };
+    let eth = EthernetHeader {
+        dst,
+        src,
+        vlans,
+        ethertype,
+    };
     let type_at = r.pos() - 2;
     match ethertype {
-        ETHERTYPE_ECPRI => Ok(Frame { eth, udp: None, ecpri: r.rest(), ecpri_offset: r.pos() }),
+        ETHERTYPE_ECPRI => Ok(Frame {
+            eth,
+            udp: None,
+            ecpri: r.rest(),
+            ecpri_offset: r.pos(),
+        }),
         ETHERTYPE_IPV4 => {
             let (udp, ecpri, ecpri_offset) = parse_ipv4_udp(&mut r, cfg)?;
-            Ok(Frame { eth, udp: Some(udp), ecpri, ecpri_offset })
+            Ok(Frame {
+                eth,
+                udp: Some(udp),
+                ecpri,
+                ecpri_offset,
+            })
         }
-        ETHERTYPE_IPV6 => Err(Error::new(ErrorKind::Unsupported("IPv6"), type_at, "Ethernet header")),
+        ETHERTYPE_IPV6 => Err(Error::new(
+            ErrorKind::Unsupported("IPv6"),
+            type_at,
+            "Ethernet header",
+        )),
         _ => Err(Error::invalid(type_at, "ethertype", "Ethernet header")),
     }
 }
@@ -149,7 +177,10 @@ pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> 
 /// src(32) | dst(32) | options (IHL*4 - 20 bytes)
 /// srcPort(16) dstPort(16) length(16) checksum(16) | payload
 /// ```
-fn parse_ipv4_udp<'a>(r: &mut Reader<'a>, cfg: &FramingConfig) -> Result<(Ipv4Udp, &'a [u8], usize)> {
+fn parse_ipv4_udp<'a>(
+    r: &mut Reader<'a>,
+    cfg: &FramingConfig,
+) -> Result<(Ipv4Udp, &'a [u8], usize)> {
     const CTX: &str = "IPv4 header";
     let ip = r.pos();
     r.ctx(CTX);
@@ -172,15 +203,33 @@ fn parse_ipv4_udp<'a>(r: &mut Reader<'a>, cfg: &FramingConfig) -> Result<(Ipv4Ud
     let dst_ip = r.array::<4>()?;
     r.take(ihl - 20)?;
     if total < ihl {
-        return Err(Error::new(ErrorKind::BadLength { claimed: total, actual: ihl }, ip + 2, "IPv4 total length"));
+        return Err(Error::new(
+            ErrorKind::BadLength {
+                claimed: total,
+                actual: ihl,
+            },
+            ip + 2,
+            "IPv4 total length",
+        ));
     }
     let avail = r.buf().len() - ip;
     if total > avail {
-        return Err(Error::new(ErrorKind::BadLength { claimed: total, actual: avail }, ip + 2, "IPv4 total length"));
+        return Err(Error::new(
+            ErrorKind::BadLength {
+                claimed: total,
+                actual: avail,
+            },
+            ip + 2,
+            "IPv4 total length",
+        ));
     }
     // MF set or a non-zero offset: only part of the datagram is here.
     if frag & 0x3FFF != 0 {
-        return Err(Error::new(ErrorKind::Unsupported("IPv4 fragment"), ip + 6, CTX));
+        return Err(Error::new(
+            ErrorKind::Unsupported("IPv4 fragment"),
+            ip + 6,
+            CTX,
+        ));
     }
     if proto != IP_PROTO_UDP {
         return Err(Error::invalid(ip + 9, "IP protocol", CTX));
@@ -196,13 +245,30 @@ fn parse_ipv4_udp<'a>(r: &mut Reader<'a>, cfg: &FramingConfig) -> Result<(Ipv4Ud
     let _udp_csum = u.u16()?;
     let ip_payload = ip_end - udp_at;
     if udp_len < 8 || udp_len > ip_payload {
-        return Err(Error::new(ErrorKind::BadLength { claimed: udp_len, actual: ip_payload }, udp_at + 4, "UDP length"));
+        return Err(Error::new(
+            ErrorKind::BadLength {
+                claimed: udp_len,
+                actual: ip_payload,
+            },
+            udp_at + 4,
+            "UDP length",
+        ));
     }
-    if !cfg.udp_ports.is_empty() && !cfg.udp_ports.contains(&dst_port) && !cfg.udp_ports.contains(&src_port) {
+    if !cfg.udp_ports.is_empty()
+        && !cfg.udp_ports.contains(&dst_port)
+        && !cfg.udp_ports.contains(&src_port)
+    {
         return Err(Error::invalid(udp_at, "UDP port", "UDP header"));
     }
     let ecpri = &r.buf()[udp_at + 8..udp_at + udp_len];
-    let hdr = Ipv4Udp { src_ip, dst_ip, src_port, dst_port, ttl, dscp: tos >> 2 };
+    let hdr = Ipv4Udp {
+        src_ip,
+        dst_ip,
+        src_port,
+        dst_port,
+        ttl,
+        dscp: tos >> 2,
+    };
     Ok((hdr, ecpri, udp_at + 8))
 }
 
@@ -253,10 +319,19 @@ pub fn udp_checksum(src_ip: [u8; 4], dst_ip: [u8; 4], segment: &[u8]) -> u16 {
 ///
 /// Errors: more than two VLAN tags (`Invalid`), PCP/VID/DSCP too wide or
 /// a datagram above 65535 bytes (`FieldOverflow`).
-pub fn emit_frame(eth: &EthernetHeader, udp: Option<&Ipv4Udp>, ecpri_pdu: &[u8], out: &mut Vec<u8>) -> Result<()> {
+pub fn emit_frame(
+    eth: &EthernetHeader,
+    udp: Option<&Ipv4Udp>,
+    ecpri_pdu: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let start = out.len();
     if eth.vlans.len() > 2 {
-        return Err(Error::invalid(start + 12, "more than two VLAN tags", "VLAN tag"));
+        return Err(Error::invalid(
+            start + 12,
+            "more than two VLAN tags",
+            "VLAN tag",
+        ));
     }
     out.extend_from_slice(&eth.dst);
     out.extend_from_slice(&eth.src);

@@ -1,6 +1,6 @@
 //! eCPRI transport conformance: common header, message payloads, PDU
 //! concatenation, and the eAxC ID split. Tests are named after the eCPRI 2.0
-//! clause (or O-RAN CUS clause) whose field table they check.
+//! field table (or the O-RAN CUS field) whose field table they check.
 
 mod common;
 
@@ -24,14 +24,20 @@ struct Vector {
 }
 
 fn hdr(c: bool, t: MessageType, size: u16) -> CommonHeader {
-    CommonHeader { revision: 1, reserved: 0, concatenated: c, message_type: t, payload_size: size }
+    CommonHeader {
+        revision: 1,
+        reserved: 0,
+        concatenated: c,
+        message_type: t,
+        payload_size: size,
+    }
 }
 
 const VECTORS: &[Vector] = &[
     Vector {
-        // §3.1.3.1: revision(4)=1 reserved(3)=0 C(1)=0 | messageType=0 | payloadSize=8
-        // §3.2.4.1: ecpriPcid(16)=0x1234 | ecpriSeqid = sequenceId(8)=42 E(1)=1 subSeq(7)=0
-        clause: "eCPRI 3.2.4.1 IQ data",
+        // common header: revision(4)=1 reserved(3)=0 C(1)=0 | messageType=0 | payloadSize=8
+        // IQ data: ecpriPcid(16)=0x1234 | ecpriSeqid = sequenceId(8)=42 E(1)=1 subSeq(7)=0
+        clause: "eCPRI message type 0, IQ data",
         wire: "10 00 0008 | 1234 | 2a 80 | 90 00 00 02",
         trailing: 0,
         messages: || {
@@ -39,7 +45,11 @@ const VECTORS: &[Vector] = &[
                 header: hdr(false, MessageType::IqData, 8),
                 payload: Payload::IqData {
                     pc_id: 0x1234,
-                    seq_id: SeqId { sequence_id: 42, e_bit: true, sub_sequence_id: 0 },
+                    seq_id: SeqId {
+                        sequence_id: 42,
+                        e_bit: true,
+                        sub_sequence_id: 0,
+                    },
                     data: &[0x90, 0x00, 0x00, 0x02],
                 },
                 offset: 0,
@@ -47,8 +57,8 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.2.4.3: ecpriRtcid(16)=1 | sequenceId=255 E=0 subSequenceId=5 | 2 bytes data
-        clause: "eCPRI 3.2.4.3 real-time control data",
+        // real-time control: ecpriRtcid(16)=1 | sequenceId=255 E=0 subSequenceId=5 | 2 bytes data
+        clause: "eCPRI message type 2, real-time control data",
         wire: "10 02 0006 | 0001 | ff 05 | aa bb",
         trailing: 0,
         messages: || {
@@ -56,7 +66,11 @@ const VECTORS: &[Vector] = &[
                 header: hdr(false, MessageType::RealTimeControl, 6),
                 payload: Payload::RealTimeControl {
                     rtc_id: 1,
-                    seq_id: SeqId { sequence_id: 255, e_bit: false, sub_sequence_id: 5 },
+                    seq_id: SeqId {
+                        sequence_id: 255,
+                        e_bit: false,
+                        sub_sequence_id: 5,
+                    },
                     data: &[0xaa, 0xbb],
                 },
                 offset: 0,
@@ -64,9 +78,9 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.2.4.6: measurementId(8)=7 | actionType(8)=0 request |
+        // one-way delay: measurementId(8)=7 | actionType(8)=0 request |
         // timestamp = seconds(48)=1 nanoseconds(32)=999999999 | compensation(64) = 1 ns * 2^16
-        clause: "eCPRI 3.2.4.6 one-way delay measurement",
+        clause: "eCPRI message type 5, one-way delay measurement",
         wire: "10 05 0014 | 07 | 00 | 000000000001 3b9ac9ff | 0000000000010000",
         trailing: 0,
         messages: || {
@@ -84,9 +98,9 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.2.4.6: actionType 2 = response; a negative compensation (-1 ns);
+        // one-way delay: actionType 2 = response; a negative compensation (-1 ns);
         // 4 dummy bytes after the 20 (payloadSize 24)
-        clause: "eCPRI 3.2.4.6 one-way delay measurement with dummy bytes",
+        clause: "eCPRI message type 5, one-way delay measurement with dummy bytes",
         wire: "10 05 0018 | ff | 02 | ffffffffffff 00000000 | ffffffffffff0000 | 00000000",
         trailing: 0,
         messages: || {
@@ -104,9 +118,9 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.1.3.1: revision=2, reserved=0b111 kept (lenient), messageType 200
+        // common header: revision=2, reserved=0b111 kept (lenient), messageType 200
         // = vendor specific (64-255), raw payload
-        clause: "eCPRI 3.1.3.1 reserved bits and vendor-specific type",
+        clause: "eCPRI common header: reserved bits and vendor-specific type",
         wire: "2e c8 0003 | 01 02 03",
         trailing: 0,
         messages: || {
@@ -124,10 +138,10 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.1.3.1 concatenation: C=1 on the first message (payload 5 bytes,
+        // common header, concatenation: C=1 on the first message (payload 5 bytes,
         // ends at byte 9), 3 padding bytes to the 4-byte boundary, second
         // message at byte 12 with C=0. Wireshark 4.0 agrees.
-        clause: "eCPRI 3.1.3.1 concatenated messages with padding",
+        clause: "eCPRI common header: concatenated messages with padding",
         wire: "11 02 0005 | 0000 | 09 80 | aa | 000000 | 10 00 0006 | 0000 | 01 80 | 01 02",
         trailing: 0,
         messages: || {
@@ -136,7 +150,11 @@ const VECTORS: &[Vector] = &[
                     header: hdr(true, MessageType::RealTimeControl, 5),
                     payload: Payload::RealTimeControl {
                         rtc_id: 0,
-                        seq_id: SeqId { sequence_id: 9, e_bit: true, sub_sequence_id: 0 },
+                        seq_id: SeqId {
+                            sequence_id: 9,
+                            e_bit: true,
+                            sub_sequence_id: 0,
+                        },
                         data: &[0xaa],
                     },
                     offset: 0,
@@ -145,7 +163,11 @@ const VECTORS: &[Vector] = &[
                     header: hdr(false, MessageType::IqData, 6),
                     payload: Payload::IqData {
                         pc_id: 0,
-                        seq_id: SeqId { sequence_id: 1, e_bit: true, sub_sequence_id: 0 },
+                        seq_id: SeqId {
+                            sequence_id: 1,
+                            e_bit: true,
+                            sub_sequence_id: 0,
+                        },
                         data: &[1, 2],
                     },
                     offset: 12,
@@ -154,23 +176,35 @@ const VECTORS: &[Vector] = &[
         },
     },
     Vector {
-        // §3.1.3.1 concatenation with no padding needed (first message ends
+        // common header, concatenation with no padding needed (first message ends
         // on a 4-byte boundary); messageType 6 remote reset, 12 reserved
-        clause: "eCPRI 3.1.3.1 concatenated messages, aligned",
+        clause: "eCPRI common header: concatenated messages, aligned",
         wire: "11 06 0004 | 0001 01 00 | 11 0c 0000 | 10 07 0001 | 05",
         trailing: 0,
         messages: || {
             vec![
-                Message { header: hdr(true, MessageType::RemoteReset, 4), payload: Payload::Other(&[0, 1, 1, 0]), offset: 0 },
-                Message { header: hdr(true, MessageType::Reserved(12), 0), payload: Payload::Other(&[]), offset: 8 },
-                Message { header: hdr(false, MessageType::EventIndication, 1), payload: Payload::Other(&[5]), offset: 12 },
+                Message {
+                    header: hdr(true, MessageType::RemoteReset, 4),
+                    payload: Payload::Other(&[0, 1, 1, 0]),
+                    offset: 0,
+                },
+                Message {
+                    header: hdr(true, MessageType::Reserved(12), 0),
+                    payload: Payload::Other(&[]),
+                    offset: 8,
+                },
+                Message {
+                    header: hdr(false, MessageType::EventIndication, 1),
+                    payload: Payload::Other(&[5]),
+                    offset: 12,
+                },
             ]
         },
     },
     Vector {
         // A 64-byte Ethernet frame's eCPRI part: bytes after the last message
         // (padding, FCS) are allowed and counted.
-        clause: "eCPRI 3.1.3.1 trailing bytes after the last message",
+        clause: "eCPRI common header: trailing bytes after the last message",
         wire: "10 02 0004 | 0000 | 00 80 | 00000000 00000000 00000000",
         trailing: 12,
         messages: || {
@@ -178,7 +212,11 @@ const VECTORS: &[Vector] = &[
                 header: hdr(false, MessageType::RealTimeControl, 4),
                 payload: Payload::RealTimeControl {
                     rtc_id: 0,
-                    seq_id: SeqId { sequence_id: 0, e_bit: true, sub_sequence_id: 0 },
+                    seq_id: SeqId {
+                        sequence_id: 0,
+                        e_bit: true,
+                        sub_sequence_id: 0,
+                    },
                     data: &[],
                 },
                 offset: 0,
@@ -216,17 +254,21 @@ fn ecpri_vectors_every_prefix_is_an_error() {
         let wire = hex(v.wire);
         let end = wire.len() - v.trailing;
         for n in 0..end {
-            assert!(parse_pdu(&wire[..n]).is_err(), "{}: prefix of {n} bytes decoded", v.clause);
+            assert!(
+                parse_pdu(&wire[..n]).is_err(),
+                "{}: prefix of {n} bytes decoded",
+                v.clause
+            );
         }
     }
 }
 
 // ---------------------------------------------------------------------------
-// §3.1.3.1 common header
+// common header
 // ---------------------------------------------------------------------------
 
 #[test]
-fn ecpri_3_1_3_1_common_header_every_byte_value() {
+fn ecpri_common_header_every_byte_0_value() {
     // byte 0 = revision(4) | reserved(3) | C(1): every value decodes and re-encodes.
     for b0 in 0..=255u8 {
         let wire = [b0, 0x02, 0x01, 0x00];
@@ -243,7 +285,7 @@ fn ecpri_3_1_3_1_common_header_every_byte_value() {
 }
 
 #[test]
-fn ecpri_3_1_3_1_message_type_table() {
+fn ecpri_message_type_table() {
     // | 0 IQ data | 1 bit sequence | 2 real-time control | 3 generic data transfer |
     // | 4 remote memory access | 5 one-way delay | 6 remote reset | 7 event indication |
     // | 8-11 IWF start-up, operation, mapping, delay control | 12-63 reserved | 64-255 vendor |
@@ -274,25 +316,37 @@ fn ecpri_3_1_3_1_message_type_table() {
 }
 
 #[test]
-fn ecpri_3_1_3_1_short_header_is_truncated() {
+fn ecpri_common_header_short_header_is_truncated() {
     for n in 0..4 {
         let e = CommonHeader::parse(&[0x10, 0, 0, 0][..n]).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Truncated { needed: 4, available: n });
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 4,
+                available: n
+            }
+        );
         assert_eq!(e.offset, 0);
     }
 }
 
 #[test]
-fn ecpri_3_1_3_1_payload_size_beyond_pdu_is_bad_length_at_the_field() {
+fn ecpri_common_header_payload_size_beyond_pdu_is_bad_length_at_the_field() {
     // second message (at byte 8) claims 16 bytes, 2 are there
     let wire = hex("11 03 0004 | 00000000 | 10 03 0010 | 0102");
     let e = parse_pdu(&wire).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::BadLength { claimed: 16, actual: 2 });
+    assert_eq!(
+        e.kind,
+        ErrorKind::BadLength {
+            claimed: 16,
+            actual: 2
+        }
+    );
     assert_eq!(e.offset, 10);
 }
 
 #[test]
-fn ecpri_3_1_3_1_c_bit_with_nothing_after_is_truncated() {
+fn ecpri_common_header_c_bit_with_nothing_after_is_truncated() {
     let wire = hex("11 03 0001 | 01 | 000000");
     let e = parse_pdu(&wire).unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Truncated { .. }), "{e}");
@@ -304,10 +358,16 @@ fn ecpri_3_1_3_1_c_bit_with_nothing_after_is_truncated() {
 }
 
 #[test]
-fn ecpri_3_2_4_1_iq_payload_shorter_than_pcid_seqid_is_an_error() {
+fn ecpri_type0_iq_payload_shorter_than_pcid_seqid_is_an_error() {
     // payloadSize 2 cannot hold ecpriPcid(16) + ecpriSeqid(16)
     let e = parse_pdu(&hex("10 00 0002 | 0000")).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Truncated { needed: 4, available: 2 });
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 4,
+            available: 2
+        }
+    );
     assert_eq!(e.offset, 4);
     assert_eq!(e.context, "eCPRI IQ data payload");
     let e = parse_pdu(&hex("10 02 0003 | 000000")).unwrap_err();
@@ -315,18 +375,31 @@ fn ecpri_3_2_4_1_iq_payload_shorter_than_pcid_seqid_is_an_error() {
 }
 
 #[test]
-fn ecpri_3_2_4_6_delay_payload_shorter_than_20_is_an_error() {
+fn ecpri_type5_delay_payload_shorter_than_20_is_an_error() {
     let e = parse_pdu(&hex("10 05 0008 | 0000000000000000")).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Truncated { needed: 20, available: 8 });
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 20,
+            available: 8
+        }
+    );
     assert_eq!(e.offset, 4);
 }
 
 #[test]
-fn ecpri_3_2_4_6_action_type_table() {
+fn ecpri_type5_action_type_table() {
     // 0x00 request, 0x01 request w/ follow-up, 0x02 response, 0x03 remote
     // request, 0x04 remote request w/ follow-up, 0x05 follow-up, 0x06-0xFF reserved
     use DelayAction::*;
-    let named = [Request, RequestWithFollowUp, Response, RemoteRequest, RemoteRequestWithFollowUp, FollowUp];
+    let named = [
+        Request,
+        RequestWithFollowUp,
+        Response,
+        RemoteRequest,
+        RemoteRequestWithFollowUp,
+        FollowUp,
+    ];
     for v in 0..=255u8 {
         let a = DelayAction::from(v);
         if v < 6 {
@@ -339,7 +412,7 @@ fn ecpri_3_2_4_6_action_type_table() {
 }
 
 #[test]
-fn ecpri_3_2_4_1_seq_id_every_value() {
+fn ecpri_seq_id_every_value() {
     // ecpriSeqid = sequenceId(8) | E(1) | subSequenceId(7)
     for v in 0..=u16::MAX {
         let s = SeqId::from_u16(v);
@@ -355,16 +428,46 @@ fn emit_rejects_fields_wider_than_the_wire() {
     let base = VECTORS[0].messages;
     let mut m = base()[0];
     m.header.revision = 16;
-    assert!(matches!(m.emit(&mut Vec::new()).unwrap_err().kind, ErrorKind::FieldOverflow { bits: 4, value: 16 }));
+    assert!(matches!(
+        m.emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow { bits: 4, value: 16 }
+    ));
     let mut m = base()[0];
     m.header.reserved = 8;
-    assert!(matches!(m.emit(&mut Vec::new()).unwrap_err().kind, ErrorKind::FieldOverflow { bits: 3, value: 8 }));
+    assert!(matches!(
+        m.emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow { bits: 3, value: 8 }
+    ));
     let mut m = base()[0];
-    m.payload = Payload::IqData { pc_id: 0, seq_id: SeqId { sequence_id: 0, e_bit: true, sub_sequence_id: 128 }, data: &[] };
-    assert!(matches!(m.emit(&mut Vec::new()).unwrap_err().kind, ErrorKind::FieldOverflow { bits: 7, value: 128 }));
+    m.payload = Payload::IqData {
+        pc_id: 0,
+        seq_id: SeqId {
+            sequence_id: 0,
+            e_bit: true,
+            sub_sequence_id: 128,
+        },
+        data: &[],
+    };
+    assert!(matches!(
+        m.emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow {
+            bits: 7,
+            value: 128
+        }
+    ));
     let big = vec![0u8; 65532];
-    m.payload = Payload::IqData { pc_id: 0, seq_id: SeqId::from_u16(0x80), data: &big };
-    assert!(matches!(m.emit(&mut Vec::new()).unwrap_err().kind, ErrorKind::FieldOverflow { bits: 16, value: 65536 }));
+    m.payload = Payload::IqData {
+        pc_id: 0,
+        seq_id: SeqId::from_u16(0x80),
+        data: &big,
+    };
+    assert!(matches!(
+        m.emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow {
+            bits: 16,
+            value: 65536
+        }
+    ));
     let dm = DelayMeasurement {
         measurement_id: 0,
         action_type: DelayAction::Request,
@@ -372,7 +475,10 @@ fn emit_rejects_fields_wider_than_the_wire() {
         timestamp_ns: 0,
         compensation: 0,
     };
-    assert!(matches!(dm.emit(&mut Vec::new()).unwrap_err().kind, ErrorKind::FieldOverflow { bits: 48, .. }));
+    assert!(matches!(
+        dm.emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow { bits: 48, .. }
+    ));
 }
 
 #[test]
@@ -402,9 +508,23 @@ fn real_capture_ecpri_header() {
     assert_eq!(pdu.messages.len(), 1);
     let m = pdu.messages[0];
     assert_eq!(m.header, hdr(false, MessageType::RealTimeControl, 20));
-    let Payload::RealTimeControl { rtc_id, seq_id, data } = m.payload else { panic!("{m:?}") };
+    let Payload::RealTimeControl {
+        rtc_id,
+        seq_id,
+        data,
+    } = m.payload
+    else {
+        panic!("{m:?}")
+    };
     assert_eq!(rtc_id, 0);
-    assert_eq!(seq_id, SeqId { sequence_id: 9, e_bit: true, sub_sequence_id: 0 });
+    assert_eq!(
+        seq_id,
+        SeqId {
+            sequence_id: 9,
+            e_bit: true,
+            sub_sequence_id: 0
+        }
+    );
     assert_eq!(data.len(), 16);
 }
 
@@ -413,13 +533,18 @@ fn shared_malformed_capture_never_panics() {
     // Synthetic capture whose eCPRI headers are all non-conformant: each frame
     // must decode to an error or to a header a suite would flag (revision
     // not 1, reserved type), and nothing may panic.
-    let Some(file) = common::shared_file("captures/malformed_ecpri_synthetic.pcap") else { return };
+    let Some(file) = common::shared_file("captures/malformed_ecpri_synthetic.pcap") else {
+        return;
+    };
     let cfg = codecs::framing::FramingConfig::default();
     for (i, f) in common::pcap_frames(&file).into_iter().enumerate() {
-        let Ok(frame) = codecs::framing::parse_frame(f, &cfg) else { continue };
+        let Ok(frame) = codecs::framing::parse_frame(f, &cfg) else {
+            continue;
+        };
         if let Ok(msgs) = parse_pdu(frame.ecpri) {
             assert!(
-                msgs.iter().any(|m| m.header.revision != 1 || matches!(m.header.message_type, MessageType::Reserved(_))),
+                msgs.iter().any(|m| m.header.revision != 1
+                    || matches!(m.header.message_type, MessageType::Reserved(_))),
                 "frame {} decoded as conformant: {msgs:?}",
                 i + 1
             );
@@ -432,13 +557,20 @@ fn shared_malformed_capture_never_panics() {
 // ---------------------------------------------------------------------------
 
 fn delay_strategy() -> impl Strategy<Value = DelayMeasurement> {
-    (any::<u8>(), any::<u8>(), 0..(1u64 << 48), any::<u32>(), any::<i64>()).prop_map(|(id, a, s, ns, c)| DelayMeasurement {
-        measurement_id: id,
-        action_type: a.into(),
-        timestamp_s: s,
-        timestamp_ns: ns,
-        compensation: c,
-    })
+    (
+        any::<u8>(),
+        any::<u8>(),
+        0..(1u64 << 48),
+        any::<u32>(),
+        any::<i64>(),
+    )
+        .prop_map(|(id, a, s, ns, c)| DelayMeasurement {
+            measurement_id: id,
+            action_type: a.into(),
+            timestamp_s: s,
+            timestamp_ns: ns,
+            compensation: c,
+        })
 }
 
 /// An owned description of one message, turned into a borrowed [`Message`].
@@ -456,7 +588,11 @@ fn msg_spec() -> impl Strategy<Value = (u8, u8, MsgSpec)> {
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Iq(a, b, d)),
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Rtc(a, b, d)),
         (delay_strategy(), 0u16..8).prop_map(|(d, n)| MsgSpec::Delay(d, n)),
-        (any::<u8>().prop_filter("typed", |t| ![0, 2, 5].contains(t)), data()).prop_map(|(t, d)| MsgSpec::Other(t, d)),
+        (
+            any::<u8>().prop_filter("typed", |t| ![0, 2, 5].contains(t)),
+            data()
+        )
+            .prop_map(|(t, d)| MsgSpec::Other(t, d)),
     ];
     (0u8..16, 0u8..8, spec)
 }
@@ -466,17 +602,29 @@ fn build(specs: &[(u8, u8, MsgSpec)]) -> Vec<Message<'_>> {
         .iter()
         .map(|(rev, res, s)| {
             let (t, payload, size) = match s {
-                MsgSpec::Iq(id, q, d) => {
-                    (MessageType::IqData, Payload::IqData { pc_id: *id, seq_id: SeqId::from_u16(*q), data: d }, 4 + d.len())
-                }
-                MsgSpec::Rtc(id, q, d) => (
-                    MessageType::RealTimeControl,
-                    Payload::RealTimeControl { rtc_id: *id, seq_id: SeqId::from_u16(*q), data: d },
+                MsgSpec::Iq(id, q, d) => (
+                    MessageType::IqData,
+                    Payload::IqData {
+                        pc_id: *id,
+                        seq_id: SeqId::from_u16(*q),
+                        data: d,
+                    },
                     4 + d.len(),
                 ),
-                MsgSpec::Delay(dm, dummy) => {
-                    (MessageType::OneWayDelayMeasurement, Payload::OneWayDelay(*dm), 20 + usize::from(*dummy))
-                }
+                MsgSpec::Rtc(id, q, d) => (
+                    MessageType::RealTimeControl,
+                    Payload::RealTimeControl {
+                        rtc_id: *id,
+                        seq_id: SeqId::from_u16(*q),
+                        data: d,
+                    },
+                    4 + d.len(),
+                ),
+                MsgSpec::Delay(dm, dummy) => (
+                    MessageType::OneWayDelayMeasurement,
+                    Payload::OneWayDelay(*dm),
+                    20 + usize::from(*dummy),
+                ),
                 MsgSpec::Other(t, d) => (MessageType::from(*t), Payload::Other(d), d.len()),
             };
             let header = CommonHeader {
@@ -486,7 +634,11 @@ fn build(specs: &[(u8, u8, MsgSpec)]) -> Vec<Message<'_>> {
                 message_type: t,
                 payload_size: size as u16,
             };
-            Message { header, payload, offset: 0 }
+            Message {
+                header,
+                payload,
+                offset: 0,
+            }
         })
         .collect()
 }
@@ -543,10 +695,12 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
-// O-RAN CUS §5.1.3.2.? eAxC ID: DU_port | BandSector | CC | RU_port, widths from the M-plane
+// O-RAN CUS eAxC ID (ecpriPcid / ecpriRtcid): DU_port | BandSector | CC | RU_port, widths from the M-plane
 // ---------------------------------------------------------------------------
 
 #[test]
+// Literals are grouped by eAxC part, not by nibble.
+#[allow(clippy::unusual_byte_groupings)]
 fn eaxc_split_vectors() {
     // (split, id, du, bs, cc, ru)
     let table: &[(&str, u16, [u16; 4])] = &[
@@ -560,18 +714,43 @@ fn eaxc_split_vectors() {
     ];
     for &(s, id, [du_port, band_sector, cc, ru_port]) in table {
         let split: EaxcSplit = s.parse().unwrap();
-        let e = Eaxc { du_port, band_sector, cc, ru_port };
+        let e = Eaxc {
+            du_port,
+            band_sector,
+            cc,
+            ru_port,
+        };
         assert_eq!(split.unpack(id), e, "{s}");
         assert_eq!(split.pack(e).unwrap(), id, "{s}");
     }
-    assert_eq!("4,4,4,4".parse::<EaxcSplit>().unwrap(), EaxcSplit::COMMON_4444);
+    assert_eq!(
+        "4,4,4,4".parse::<EaxcSplit>().unwrap(),
+        EaxcSplit::COMMON_4444
+    );
     assert_eq!(EaxcSplit::new(2, 6, 4, 4).unwrap().to_string(), "2/6/4/4");
-    assert_eq!(Eaxc { du_port: 1, band_sector: 2, cc: 3, ru_port: 4 }.to_string(), "1:2:3:4");
+    assert_eq!(
+        Eaxc {
+            du_port: 1,
+            band_sector: 2,
+            cc: 3,
+            ru_port: 4
+        }
+        .to_string(),
+        "1:2:3:4"
+    );
 }
 
 #[test]
 fn eaxc_split_must_sum_to_16() {
-    for bad in ["4,4,4", "4,4,4,5", "4,4,4,4,0", "a,b,c,d", "", "4;4;4;4", "255,255,2,2"] {
+    for bad in [
+        "4,4,4",
+        "4,4,4,5",
+        "4,4,4,4,0",
+        "a,b,c,d",
+        "",
+        "4;4;4;4",
+        "255,255,2,2",
+    ] {
         let e = bad.parse::<EaxcSplit>().unwrap_err();
         assert_eq!(e.kind, ErrorKind::Invalid("eAxC split"), "{bad}");
     }
@@ -582,9 +761,23 @@ fn eaxc_split_must_sum_to_16() {
 #[test]
 fn eaxc_pack_overflow() {
     let s = EaxcSplit::new(2, 6, 4, 4).unwrap();
-    let e = s.pack(Eaxc { du_port: 4, band_sector: 0, cc: 0, ru_port: 0 }).unwrap_err();
+    let e = s
+        .pack(Eaxc {
+            du_port: 4,
+            band_sector: 0,
+            cc: 0,
+            ru_port: 0,
+        })
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 2, value: 4 });
-    let e = s.pack(Eaxc { du_port: 0, band_sector: 64, cc: 0, ru_port: 0 }).unwrap_err();
+    let e = s
+        .pack(Eaxc {
+            du_port: 0,
+            band_sector: 64,
+            cc: 0,
+            ru_port: 0,
+        })
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 6, value: 64 });
 }
 

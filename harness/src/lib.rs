@@ -1,1 +1,6 @@
-// placeholder
+//! The harness: runner, captures, decoding, and the pieces the CLI wires
+//! together.
+
+pub mod capture;
+pub mod decode;
+pub mod runner;

@@ -1,1 +1,214 @@
-fn main() {}
+//! `harness`: run conformance suites, list them, decode captures.
+
+use clap::{Args, Parser, Subcommand};
+use codecs::eaxc::EaxcSplit;
+use codecs::framing::FramingConfig;
+use codecs::fronthaul::compression::UdCompHdr;
+use codecs::fronthaul::uplane::{UdCompMode, UplaneConfig};
+use harness::capture::CaptureReader;
+use harness::decode::{self, DecodeOptions, Totals};
+use harness::runner::{self, EventLog, Progress, ReportFiles, Reporter, RunPlan};
+use sim::oru::OruFault;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use suites::bed;
+use suites::model::Applicability;
+
+#[derive(Parser)]
+#[command(name = "harness", version, about = "O-RAN Open Fronthaul conformance harness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the fronthaul O-RU suite against the simulated O-RU (in-process,
+    /// virtual time) and write the reports into a run folder.
+    Run(RunArgs),
+    /// List the cases and whether each applies to the DUT.
+    List(ListArgs),
+    /// Decode a pcap or pcapng capture of eCPRI / O-RAN fronthaul frames.
+    Decode(DecodeArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Run folder for reports and captures [default: runs/<UTC time>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Simulated O-RU variant: "none" (conformant) or a deliberate fault.
+    #[arg(long, default_value = "none", value_parser = parse_fault)]
+    ru_variant: OruFault,
+    /// Seed of the signal at the O-RU's antenna.
+    #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
+    seed: u64,
+    /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
+    #[arg(long = "case")]
+    cases: Vec<String>,
+    /// No per-case progress lines.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Emit JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct DecodeArgs {
+    /// Capture file (pcap or pcapng; Ethernet, optionally VLAN-tagged, or IPv4/UDP).
+    file: PathBuf,
+    /// One JSON object per frame instead of one line of text.
+    #[arg(long)]
+    json: bool,
+    /// Only print the totals.
+    #[arg(long)]
+    summary: bool,
+    /// U-plane compression configured over the M-plane, e.g. bfp:9, none:16.
+    #[arg(long, default_value = "bfp:9")]
+    comp: UdCompHdr,
+    /// U-plane sections carry udCompHdr (dynamic) instead of the static --comp.
+    #[arg(long)]
+    dynamic_comp: bool,
+    /// eAxC ID bit split DU_port,BandSector,CC,RU_port (sums to 16).
+    #[arg(long, default_value = "4,4,4,4")]
+    eaxc_split: EaxcSplit,
+    /// PRBs of the carrier (what numPrb = 0 means).
+    #[arg(long, default_value_t = 273)]
+    carrier_prbs: u16,
+    /// UDP port(s) carrying eCPRI over IP (repeatable; none = any UDP).
+    #[arg(long = "udp-port")]
+    udp_ports: Vec<u16>,
+}
+
+fn parse_fault(s: &str) -> Result<OruFault, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::List(a) => cmd_list(a),
+        Command::Decode(a) => cmd_decode(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("harness: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn cmd_run(a: RunArgs) -> CmdResult {
+    let dir = a.out.unwrap_or_else(|| {
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))
+            .unwrap_or_else(|_| "run".into());
+        PathBuf::from("runs").join(stamp)
+    });
+    let plan = RunPlan { setup: bed::default_setup(a.seed), fault: a.ru_variant, select: a.cases, dir: dir.clone() };
+    let cases = suites::ofh::catalogue();
+    std::fs::create_dir_all(&dir)?;
+    let mut files = ReportFiles { dir: dir.clone(), lab: reports::LabInfo::default() };
+    let mut log = EventLog::create(&dir.join("events.jsonl"))?;
+    let mut progress = Progress;
+    let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
+    if !a.quiet {
+        reporters.push(&mut progress);
+    }
+    let run = runner::run(&plan, &cases, &mut reporters)?;
+    if run.cases.is_empty() {
+        return Err(format!("no case matches the selection {:?}", plan.select).into());
+    }
+    print!("{}", reports::terminal_summary(&run));
+    println!("reports: {}", dir.display());
+    Ok(if run.has_blocking_failure() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn cmd_list(a: ListArgs) -> CmdResult {
+    let setup = bed::default_setup(bed::DEFAULT_STIMULUS_SEED);
+    let cases = suites::ofh::catalogue();
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        let rows: Vec<_> = cases
+            .iter()
+            .map(|c| serde_json::json!({ "meta": c.meta(), "applicability": c.applicability(&setup.pics) }))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{:<22} {:<7} {:<12} {:<26} {:<16} TITLE", "ID", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY")?;
+    for c in &cases {
+        let m = c.meta();
+        let app = match c.applicability(&setup.pics) {
+            Applicability::Required => "required".to_string(),
+            Applicability::Optional => "optional".to_string(),
+            Applicability::NotApplicable(why) => format!("n/a ({why})"),
+        };
+        let status = format!("{:?}", m.status).to_lowercase();
+        let clause = format!("{} §{}", m.clause.spec.trim_start_matches("O-RAN."), m.clause.clause);
+        writeln!(out, "{:<22} {:<7} {:<12} {:<26} {:<16} {}", m.id, m.number, status, clause, app, m.title)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_decode(a: DecodeArgs) -> CmdResult {
+    let opts = DecodeOptions {
+        framing: FramingConfig { udp_ports: a.udp_ports },
+        eaxc_split: a.eaxc_split,
+        uplane: UplaneConfig {
+            comp: if a.dynamic_comp { UdCompMode::Dynamic } else { UdCompMode::Static(a.comp) },
+            carrier_prbs: a.carrier_prbs,
+            ud_comp_len: false,
+        },
+    };
+    let reader = CaptureReader::open(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut totals = Totals::default();
+    for (i, p) in reader.enumerate() {
+        let p = p?;
+        let d = decode::decode_frame(i as u64 + 1, p.ts_ns, &p.data, &opts);
+        totals.add(&d);
+        if a.summary {
+            continue;
+        }
+        if a.json {
+            serde_json::to_writer(&mut out, &d)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", decode::line(&d))?;
+        }
+    }
+    if a.json && a.summary {
+        serde_json::to_writer(&mut out, &totals)?;
+        writeln!(out)?;
+    } else if !a.json {
+        writeln!(
+            out,
+            "{} frames: {} C-plane messages ({} sections), {} U-plane messages ({} sections), {} other, {} with errors",
+            totals.frames,
+            totals.cplane_messages,
+            totals.cplane_sections,
+            totals.uplane_messages,
+            totals.uplane_sections,
+            totals.other_messages,
+            totals.errors
+        )?;
+    }
+    out.flush()?;
+    Ok(if totals.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -3,15 +3,15 @@
 //! One `<testsuite>` per conformance class, one `<testcase>` per case. JUnit
 //! knows only success, failure, error and skipped, so:
 //!
-//! | case                      | JUnit                                  |
-//! |---------------------------|----------------------------------------|
-//! | pass                      | success                                |
-//! | fail                      | failure (message = reason, findings)   |
-//! | error                     | error (message = reason, findings)     |
-//! | inconclusive              | skipped "inconclusive: <reason>"       |
-//! | ran, no verdict           | skipped "no verdict"                   |
-//! | not applicable            | skipped "not applicable: <reason>"     |
-//! | not run                   | skipped "not run: <reason>"            |
+//! | case                      | JUnit                                     |
+//! |---------------------------|-------------------------------------------|
+//! | pass                      | success                                   |
+//! | fail                      | failure (message = reason, findings)      |
+//! | error                     | error (message = reason, findings)        |
+//! | inconclusive              | skipped `inconclusive: <reason>`          |
+//! | ran, no verdict           | skipped `no verdict: <reason>`            |
+//! | not applicable            | skipped `not applicable: <reason>`        |
+//! | not run                   | skipped `not run: <reason>`               |
 //!
 //! Inconclusive is never written as success: it means the DUT's behaviour could
 //! not be judged, and a CI page that shows it green would claim conformance

@@ -449,16 +449,19 @@ static DECOMPRESS: [[DecompressFn; 16]; 2] =
 static COMPRESS: [[CompressFn; 16]; 2] =
     [width_table!(compress_kernel, false), width_table!(compress_kernel, true)];
 
-/// Bytes of the per-PRB staging buffer: 3 * 16 sample bytes, and every
-/// group load below ends within it (checked by `Layout::OK`).
-const BUF: usize = 48;
+/// Bytes a kernel may touch from the start of a PRB's samples: 3 * 16
+/// sample bytes, and every word access below ends within it (checked by
+/// `Layout::OK`). Whole PRBs of 48 readable/writable bytes are accessed in
+/// place; the last PRBs of a buffer go through a stack copy of this size.
+const WIN: usize = 48;
 
 /// How samples of width W are grouped for whole-word loads and stores.
 struct Layout<const W: usize>;
 
 impl<const W: usize> Layout<W> {
-    /// Odd widths above 8 need 8 samples (W bytes, up to 15) to end on a byte
-    /// boundary, which only a u128 holds; the rest use a u64.
+    /// Odd widths above 8 only end on a byte boundary after 8 samples (W
+    /// bytes, up to 15): packing uses a u128 and unpacking one u32 load per
+    /// sample (cheaper than u128 shifts). The rest use u64 words.
     const WIDE: bool = W > 8 && W % 2 == 1;
     /// Samples per group: 8 when they fit a u64 or need a u128, else 4.
     const G: usize = if W <= 8 || Self::WIDE { 8 } else { 4 };
@@ -468,88 +471,103 @@ impl<const W: usize> Layout<W> {
     const NG: usize = SAMPLES_PER_PRB / Self::G;
     /// Sample bytes per PRB.
     const BYTES: usize = 3 * W;
-    /// The last group's word load stays inside the staging buffer.
+    /// Every word access stays inside the window.
     const OK: () = assert!(
         W >= 1
             && W <= 16
-            && (Self::NG - 1) * Self::B + if Self::WIDE { 16 } else { 8 } <= BUF
+            && Self::NG * Self::G == SAMPLES_PER_PRB
+            && Self::BYTES <= WIN
+            && (Self::NG - 1) * Self::B + if Self::WIDE { 16 } else { 8 } <= WIN
+            && (!Self::WIDE || (SAMPLES_PER_PRB - 1) * W / 8 + 4 <= WIN)
     );
 }
 
 #[inline(always)]
-fn load_u64(buf: &[u8; BUF], at: usize) -> u64 {
-    buf.get(at..).and_then(|s| s.first_chunk::<8>()).map_or(0, |a| u64::from_be_bytes(*a))
+fn load_u32(win: &[u8; WIN], at: usize) -> u32 {
+    win.get(at..).and_then(|s| s.first_chunk::<4>()).map_or(0, |a| u32::from_be_bytes(*a))
 }
 
 #[inline(always)]
-fn load_u128(buf: &[u8; BUF], at: usize) -> u128 {
-    buf.get(at..).and_then(|s| s.first_chunk::<16>()).map_or(0, |a| u128::from_be_bytes(*a))
+fn load_u64(win: &[u8; WIN], at: usize) -> u64 {
+    win.get(at..).and_then(|s| s.first_chunk::<8>()).map_or(0, |a| u64::from_be_bytes(*a))
 }
 
-/// Unpack the 24 W-bit two's complement samples at the start of `buf`.
 #[inline(always)]
-fn unpack<const W: usize>(buf: &[u8; BUF], m: &mut [i32; SAMPLES_PER_PRB]) {
+fn store<const N: usize>(win: &mut [u8; WIN], at: usize, bytes: [u8; N]) {
+    if let Some(d) = win.get_mut(at..).and_then(|s| s.first_chunk_mut::<N>()) {
+        *d = bytes;
+    }
+}
+
+/// Unpack the 24 W-bit two's complement samples at the start of `win`.
+#[inline(always)]
+fn unpack<const W: usize>(win: &[u8; WIN], m: &mut [i32; SAMPLES_PER_PRB]) {
     let () = Layout::<W>::OK;
+    if Layout::<W>::WIDE {
+        for (k, m) in m.iter_mut().enumerate() {
+            // Sample k starts at bit k*W; a u32 from its first byte holds it
+            // whole (at most 7 + 15 bits). Top bit to bit 31, sign-extend down.
+            let bit = k * W;
+            *m = ((load_u32(win, bit / 8) << (bit % 8)) as i32) >> (32 - W);
+        }
+        return;
+    }
     let (g_n, b) = (Layout::<W>::G, Layout::<W>::B);
     for g in 0..Layout::<W>::NG {
-        if Layout::<W>::WIDE {
-            let v = load_u128(buf, g * b);
-            for k in 0..g_n {
-                // Bring sample k's top bit to bit 127, then sign-extend down.
-                m[g * g_n + k] = ((v << (k * W)) as i128 >> (128 - W)) as i32;
-            }
-        } else {
-            let v = load_u64(buf, g * b);
-            for k in 0..g_n {
-                m[g * g_n + k] = ((v << (k * W)) as i64 >> (64 - W)) as i32;
-            }
+        let v = load_u64(win, g * b);
+        for k in 0..g_n {
+            m[g * g_n + k] = ((v << (k * W)) as i64 >> (64 - W)) as i32;
         }
     }
 }
 
-/// Pack 24 samples, each already in the W-bit range, into the start of `buf`.
+/// Pack 24 samples, each already in the W-bit range, into the start of
+/// `win`. Stores whole words, so bytes after the PRB's 3 * W (up to the
+/// window's end) are overwritten with zeros; callers write PRBs in order so
+/// the next PRB's bytes replace them.
 #[inline(always)]
-fn pack<const W: usize>(m: &[i32; SAMPLES_PER_PRB], buf: &mut [u8; BUF]) {
+fn pack<const W: usize>(m: &[i32; SAMPLES_PER_PRB], win: &mut [u8; WIN]) {
     let () = Layout::<W>::OK;
     let (g_n, b) = (Layout::<W>::G, Layout::<W>::B);
     for g in 0..Layout::<W>::NG {
-        let at = g * b;
         if Layout::<W>::WIDE {
             let mask = (1u128 << W) - 1;
             let mut acc = 0u128;
             for k in 0..g_n {
                 acc |= ((m[g * g_n + k] as u128) & mask) << (128 - W * (k + 1));
             }
-            if let Some(d) = buf.get_mut(at..at + b) {
-                d.copy_from_slice(&acc.to_be_bytes()[..b]);
-            }
+            store(win, g * b, acc.to_be_bytes());
         } else {
             let mask = (1u64 << W) - 1;
             let mut acc = 0u64;
             for k in 0..g_n {
                 acc |= ((m[g * g_n + k] as u64) & mask) << (64 - W * (k + 1));
             }
-            if let Some(d) = buf.get_mut(at..at + b) {
-                d.copy_from_slice(&acc.to_be_bytes()[..b]);
-            }
+            store(win, g * b, acc.to_be_bytes());
         }
     }
 }
 
 /// `src` holds whole PRBs, `out` 24 samples per PRB (callers size both).
 fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16]) {
-    let len = Layout::<W>::BYTES + usize::from(BFP);
     let param = usize::from(BFP);
-    for (prb, o) in src.chunks_exact(len).zip(out.chunks_exact_mut(SAMPLES_PER_PRB)) {
-        let Ok(o) = <&mut PrbIq>::try_from(o) else { continue };
-        // Stage the sample bytes in a fixed-size buffer so every word load
-        // has a constant offset and needs no bounds check.
-        let mut buf = [0u8; BUF];
-        if let (Some(d), Some(s)) = (buf.get_mut(..Layout::<W>::BYTES), prb.get(param..)) {
-            d.copy_from_slice(s);
-        }
+    let len = Layout::<W>::BYTES + param;
+    for (i, o) in out.chunks_exact_mut(SAMPLES_PER_PRB).enumerate() {
+        let at = i * len;
+        let (Some(prb), Ok(o)) = (src.get(at..at + len), <&mut PrbIq>::try_from(o)) else {
+            break;
+        };
         let mut m = [0i32; SAMPLES_PER_PRB];
-        unpack::<W>(&buf, &mut m);
+        match src.get(at + param..).and_then(|s| s.first_chunk::<WIN>()) {
+            Some(win) => unpack::<W>(win, &mut m),
+            None => {
+                let mut buf = [0u8; WIN];
+                if let (Some(d), Some(s)) = (buf.get_mut(..Layout::<W>::BYTES), prb.get(param..)) {
+                    d.copy_from_slice(s);
+                }
+                unpack::<W>(&buf, &mut m);
+            }
+        }
         if !BFP {
             for (o, m) in o.iter_mut().zip(m) {
                 *o = m as i16;
@@ -563,7 +581,7 @@ fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16
                 *o = (m << e) as i16;
             }
         } else {
-            // |m| < 2^15 and e <= 15, so the i32 product cannot overflow.
+            // |m| <= 2^15 and e <= 15, so the i32 product cannot overflow.
             for (o, m) in o.iter_mut().zip(m) {
                 *o = (m << e).clamp(i16::MIN.into(), i16::MAX.into()) as i16;
             }
@@ -573,14 +591,17 @@ fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16
 
 /// `iq` holds whole PRBs, `out` exactly their compressed length.
 fn compress_kernel<const W: usize, const BFP: bool>(iq: &[i16], out: &mut [u8]) {
-    let len = Layout::<W>::BYTES + usize::from(BFP);
     let param = usize::from(BFP);
-    for (x, prb) in iq.chunks_exact(SAMPLES_PER_PRB).zip(out.chunks_exact_mut(len)) {
-        let Ok(x) = <&PrbIq>::try_from(x) else { continue };
+    let len = Layout::<W>::BYTES + param;
+    for (i, x) in iq.chunks_exact(SAMPLES_PER_PRB).enumerate() {
+        let at = i * len;
+        let Ok(x) = <&PrbIq>::try_from(x) else { break };
         let mut m = [0i32; SAMPLES_PER_PRB];
         if BFP {
             let e = bfp_exponent_w(x, W as u32);
-            prb[0] = e as u8;
+            if let Some(p) = out.get_mut(at) {
+                *p = e as u8;
+            }
             for (m, &x) in m.iter_mut().zip(x) {
                 *m = i32::from(x >> e);
             }
@@ -590,10 +611,16 @@ fn compress_kernel<const W: usize, const BFP: bool>(iq: &[i16], out: &mut [u8]) 
                 *m = i32::from(x).clamp(-hi - 1, hi);
             }
         }
-        let mut buf = [0u8; BUF];
-        pack::<W>(&m, &mut buf);
-        if let (Some(d), Some(s)) = (prb.get_mut(param..), buf.get(..Layout::<W>::BYTES)) {
-            d.copy_from_slice(s);
+        match out.get_mut(at + param..).and_then(|s| s.first_chunk_mut::<WIN>()) {
+            Some(win) => pack::<W>(&m, win),
+            None => {
+                let mut buf = [0u8; WIN];
+                pack::<W>(&m, &mut buf);
+                let dst = out.get_mut(at + param..at + len);
+                if let (Some(d), Some(s)) = (dst, buf.get(..Layout::<W>::BYTES)) {
+                    d.copy_from_slice(s);
+                }
+            }
         }
     }
 }

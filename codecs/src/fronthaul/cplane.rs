@@ -112,7 +112,10 @@ pub struct FrameStructure {
 
 impl FrameStructure {
     pub fn from_byte(b: u8) -> Self {
-        FrameStructure { fft_size: b >> 4, scs: b & 0xF }
+        FrameStructure {
+            fft_size: b >> 4,
+            scs: b & 0xF,
+        }
     }
 
     /// Fields are cut to their 4 bits.
@@ -125,13 +128,29 @@ impl FrameStructure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TypeHeader {
     /// `timeOffset(16) frameStructure(8) cpLength(16) reserved(8)`.
-    St0 { time_offset: u16, frame_structure: FrameStructure, cp_length: u16, reserved: u8 },
+    St0 {
+        time_offset: u16,
+        frame_structure: FrameStructure,
+        cp_length: u16,
+        reserved: u8,
+    },
     /// `udCompHdr(8) reserved(8)`.
-    St1 { ud_comp_hdr: UdCompHdr, reserved: u8 },
+    St1 {
+        ud_comp_hdr: UdCompHdr,
+        reserved: u8,
+    },
     /// `timeOffset(16) frameStructure(8) cpLength(16) udCompHdr(8)`.
-    St3 { time_offset: u16, frame_structure: FrameStructure, cp_length: u16, ud_comp_hdr: UdCompHdr },
+    St3 {
+        time_offset: u16,
+        frame_structure: FrameStructure,
+        cp_length: u16,
+        ud_comp_hdr: UdCompHdr,
+    },
     /// `udCompHdr(8) reserved(8)`.
-    St5 { ud_comp_hdr: UdCompHdr, reserved: u8 },
+    St5 {
+        ud_comp_hdr: UdCompHdr,
+        reserved: u8,
+    },
 }
 
 impl TypeHeader {
@@ -172,35 +191,54 @@ impl TypeHeader {
                 cp_length: r.u16()?,
                 reserved: r.u8()?,
             },
-            SectionType::MostChannels => {
-                TypeHeader::St1 { ud_comp_hdr: UdCompHdr::from_byte(r.u8()?), reserved: r.u8()? }
-            }
+            SectionType::MostChannels => TypeHeader::St1 {
+                ud_comp_hdr: UdCompHdr::from_byte(r.u8()?),
+                reserved: r.u8()?,
+            },
             SectionType::PrachMixedNumerology => TypeHeader::St3 {
                 time_offset: r.u16()?,
                 frame_structure: FrameStructure::from_byte(r.u8()?),
                 cp_length: r.u16()?,
                 ud_comp_hdr: UdCompHdr::from_byte(r.u8()?),
             },
-            SectionType::UeScheduling => {
-                TypeHeader::St5 { ud_comp_hdr: UdCompHdr::from_byte(r.u8()?), reserved: r.u8()? }
-            }
+            SectionType::UeScheduling => TypeHeader::St5 {
+                ud_comp_hdr: UdCompHdr::from_byte(r.u8()?),
+                reserved: r.u8()?,
+            },
             _ => return Ok(None),
         }))
     }
 
     fn emit(&self, out: &mut Vec<u8>) {
         match *self {
-            TypeHeader::St0 { time_offset, frame_structure, cp_length, reserved } => {
+            TypeHeader::St0 {
+                time_offset,
+                frame_structure,
+                cp_length,
+                reserved,
+            } => {
                 put_u16(out, time_offset);
                 out.push(frame_structure.to_byte());
                 put_u16(out, cp_length);
                 out.push(reserved);
             }
-            TypeHeader::St1 { ud_comp_hdr, reserved } | TypeHeader::St5 { ud_comp_hdr, reserved } => {
+            TypeHeader::St1 {
+                ud_comp_hdr,
+                reserved,
+            }
+            | TypeHeader::St5 {
+                ud_comp_hdr,
+                reserved,
+            } => {
                 out.push(ud_comp_hdr.to_byte());
                 out.push(reserved);
             }
-            TypeHeader::St3 { time_offset, frame_structure, cp_length, ud_comp_hdr } => {
+            TypeHeader::St3 {
+                time_offset,
+                frame_structure,
+                cp_length,
+                ud_comp_hdr,
+            } => {
                 put_u16(out, time_offset);
                 out.push(frame_structure.to_byte());
                 put_u16(out, cp_length);
@@ -290,7 +328,10 @@ impl CplaneSection<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum CplaneBody<'a> {
     /// Section types 0, 1, 3, 5.
-    Sections { type_header: TypeHeader, sections: Vec<CplaneSection<'a>> },
+    Sections {
+        type_header: TypeHeader,
+        sections: Vec<CplaneSection<'a>>,
+    },
     /// Section types not yet decoded (4, 6..=11, reserved): every byte after
     /// `sectionType`.
     Unparsed(#[serde(serialize_with = "crate::ecpri::wire::ser_len")] &'a [u8]),
@@ -340,7 +381,10 @@ impl<'a> CplaneMessage<'a> {
             header,
             num_sections,
             section_type,
-            body: CplaneBody::Sections { type_header, sections },
+            body: CplaneBody::Sections {
+                type_header,
+                sections,
+            },
             trailing: r.remaining(),
         })
     }
@@ -361,11 +405,23 @@ impl<'a> CplaneMessage<'a> {
                 out.push(self.section_type.into());
                 out.extend_from_slice(raw);
             }
-            CplaneBody::Sections { type_header, sections } => {
+            CplaneBody::Sections {
+                type_header,
+                sections,
+            } => {
                 if type_header.section_type() != self.section_type {
-                    return Err(Error::invalid(out.len() + 1, "type header for another sectionType", "C-plane"));
+                    return Err(Error::invalid(
+                        out.len() + 1,
+                        "type header for another sectionType",
+                        "C-plane",
+                    ));
                 }
-                fit(sections.len() as u64, 8, out.len(), "C-plane numberOfSections")?;
+                fit(
+                    sections.len() as u64,
+                    8,
+                    out.len(),
+                    "C-plane numberOfSections",
+                )?;
                 out.push(sections.len() as u8);
                 out.push(self.section_type.into());
                 type_header.emit(out);
@@ -384,6 +440,9 @@ fn read_section<'a>(r: &mut Reader<'a>, st: SectionType) -> Result<CplaneSection
     let w = r.u24()?;
     let num_prb = r.u8()?;
     let m = r.u16()?;
+    // ef(1) then beamId / ueId / reserved(15). ST0 has the ef bit too (SE 7
+    // is only valid there); Wireshark 4.0 reads these 16 bits of ST0 as one
+    // reserved field and so never shows ST0 extensions.
     let b = r.u16()?;
     let (freq_offset, st3_reserved) = if st == SectionType::PrachMixedNumerology {
         let f = r.u24()?;
@@ -420,18 +479,35 @@ pub(crate) fn read_extensions<'a>(r: &mut Reader<'a>) -> Result<Vec<Extension<'a
         let offset = r.pos();
         let b = r.u8()?;
         let ext_type = b & 0x7F;
-        let len_words = if Extension::has_long_len(ext_type) { r.u16()? } else { r.u8()?.into() };
+        let len_words = if Extension::has_long_len(ext_type) {
+            r.u16()?
+        } else {
+            r.u8()?.into()
+        };
         if len_words == 0 {
             return Err(Error::invalid(offset + 1, "extLen 0", CTX));
         }
         let total = usize::from(len_words) * 4;
         let avail = r.buf().len() - offset;
         if total > avail {
-            return Err(Error::new(ErrorKind::BadLength { claimed: total, actual: avail }, offset + 1, "C-plane extLen"));
+            return Err(Error::new(
+                ErrorKind::BadLength {
+                    claimed: total,
+                    actual: avail,
+                },
+                offset + 1,
+                "C-plane extLen",
+            ));
         }
         let body = r.take(total - (r.pos() - offset))?;
         let ef = b & 0x80 != 0;
-        exts.push(Extension { ef, ext_type, len_words, body, offset });
+        exts.push(Extension {
+            ef,
+            ext_type,
+            len_words,
+            body,
+            offset,
+        });
         if !ef {
             return Ok(exts);
         }
@@ -450,7 +526,10 @@ fn emit_section(s: &CplaneSection<'_>, st: SectionType, out: &mut Vec<u8>) -> Re
         (SectionType::PrachMixedNumerology, Some(f)) => {
             if !(-(1 << 23)..(1 << 23)).contains(&f) {
                 return Err(Error::new(
-                    ErrorKind::FieldOverflow { bits: 24, value: f as i64 as u64 },
+                    ErrorKind::FieldOverflow {
+                        bits: 24,
+                        value: f as i64 as u64,
+                    },
                     start + 8,
                     "C-plane freqOffset",
                 ));
@@ -458,12 +537,25 @@ fn emit_section(s: &CplaneSection<'_>, st: SectionType, out: &mut Vec<u8>) -> Re
             Some(f)
         }
         (SectionType::PrachMixedNumerology, None) => {
-            return Err(Error::invalid(start + 8, "section type 3 needs freqOffset", CTX));
+            return Err(Error::invalid(
+                start + 8,
+                "section type 3 needs freqOffset",
+                CTX,
+            ));
         }
-        (_, Some(_)) => return Err(Error::invalid(start + 8, "freqOffset outside section type 3", CTX)),
+        (_, Some(_)) => {
+            return Err(Error::invalid(
+                start + 8,
+                "freqOffset outside section type 3",
+                CTX,
+            ));
+        }
         (_, None) => None,
     };
-    let w = u32::from(s.section_id) << 12 | u32::from(s.rb) << 11 | u32::from(s.sym_inc) << 10 | u32::from(s.start_prb);
+    let w = u32::from(s.section_id) << 12
+        | u32::from(s.rb) << 11
+        | u32::from(s.sym_inc) << 10
+        | u32::from(s.start_prb);
     put_u24(out, w);
     out.push(s.num_prb);
     put_u16(out, s.re_mask << 4 | u16::from(s.num_symbol));
@@ -486,7 +578,12 @@ pub(crate) fn emit_extensions(exts: &[Extension<'_>], out: &mut Vec<u8>) -> Resu
         let hdr = Extension::header_len(e.ext_type);
         let words = (hdr + e.body.len()).div_ceil(4);
         let long = Extension::has_long_len(e.ext_type);
-        fit(words as u64, if long { 16 } else { 8 }, start + 1, "C-plane extLen")?;
+        fit(
+            words as u64,
+            if long { 16 } else { 8 },
+            start + 1,
+            "C-plane extLen",
+        )?;
         let ef = i + 1 < exts.len();
         out.push(u8::from(ef) << 7 | e.ext_type);
         if long {
@@ -498,4 +595,16 @@ pub(crate) fn emit_extensions(exts: &[Extension<'_>], out: &mut Vec<u8>) -> Resu
         out.resize(start + words * 4, 0);
     }
     Ok(())
+}
+
+/// Append a whole eCPRI PDU (one real-time control message, C = 0) carrying `msg`.
+pub fn cplane_pdu(
+    rtc_id: u16,
+    seq_id: crate::ecpri::SeqId,
+    msg: &CplaneMessage<'_>,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let mut data = Vec::new();
+    msg.emit(&mut data)?;
+    crate::ecpri::Message::real_time_control(rtc_id, seq_id, &data).emit(out)
 }

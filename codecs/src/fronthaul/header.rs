@@ -54,7 +54,11 @@ impl RadioAppHeader {
         let frame_id = r.u8()?;
         let w = r.u16()?;
         Ok(RadioAppHeader {
-            direction: if b0 & 0x80 != 0 { Direction::Downlink } else { Direction::Uplink },
+            direction: if b0 & 0x80 != 0 {
+                Direction::Downlink
+            } else {
+                Direction::Uplink
+            },
             payload_version: (b0 >> 4) & 0x7,
             filter_index: b0 & 0xF,
             frame_id,
@@ -78,7 +82,9 @@ impl RadioAppHeader {
         out.push(self.frame_id);
         put_u16(
             out,
-            u16::from(self.subframe_id) << 12 | u16::from(self.slot_id) << 6 | u16::from(self.symbol_id),
+            u16::from(self.subframe_id) << 12
+                | u16::from(self.slot_id) << 6
+                | u16::from(self.symbol_id),
         );
         Ok(())
     }

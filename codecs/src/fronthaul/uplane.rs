@@ -72,7 +72,11 @@ pub struct UplaneSection<'a> {
 impl UplaneSection<'_> {
     /// PRBs carried: numPrbu, or `carrier_prbs` when numPrbu is 0.
     pub fn prb_count(&self, carrier_prbs: u16) -> u16 {
-        if self.num_prb == 0 { carrier_prbs } else { self.num_prb.into() }
+        if self.num_prb == 0 {
+            carrier_prbs
+        } else {
+            self.num_prb.into()
+        }
     }
 
     /// For udCompMeth 7 and 8 (whose header is `hdr`), the
@@ -81,9 +85,13 @@ impl UplaneSection<'_> {
     /// short a section.
     pub fn selective_re_masks(&self, hdr: UdCompHdr) -> Option<(u16, u16)> {
         match (hdr.method, self.iq) {
-            (CompMethod::BfpSelectiveReMasks | CompMethod::ModSelectiveReMasks, [a, b, c, d, ..]) => {
-                Some((u16::from_be_bytes([*a, *b]) & 0x0FFF, u16::from_be_bytes([*c, *d]) & 0x0FFF))
-            }
+            (
+                CompMethod::BfpSelectiveReMasks | CompMethod::ModSelectiveReMasks,
+                [a, b, c, d, ..],
+            ) => Some((
+                u16::from_be_bytes([*a, *b]) & 0x0FFF,
+                u16::from_be_bytes([*c, *d]) & 0x0FFF,
+            )),
             _ => None,
         }
     }
@@ -145,6 +153,9 @@ fn read_section<'a>(r: &mut Reader<'a>, cfg: &UplaneConfig) -> Result<UplaneSect
     let offset = r.pos();
     let w = r.u24()?;
     let num_prb = r.u8()?;
+    // In dynamic mode the section's own udCompHdr sizes its PRBs. Wireshark
+    // 4.0 sizes them from its preferences even then, so it misreads sections
+    // whose format differs from the preference.
     let (hdr, ud_comp_hdr, reserved) = match cfg.comp {
         UdCompMode::Static(h) => (h, None, 0),
         UdCompMode::Dynamic => {
@@ -173,7 +184,11 @@ fn read_section<'a>(r: &mut Reader<'a>, cfg: &UplaneConfig) -> Result<UplaneSect
             };
             return Err(Error::new(ErrorKind::Unsupported(what), offset, CTX));
         };
-        let n = if num_prb == 0 { cfg.carrier_prbs } else { num_prb.into() };
+        let n = if num_prb == 0 {
+            cfg.carrier_prbs
+        } else {
+            num_prb.into()
+        };
         usize::from(n) * prb_len
     };
     if iq_len > r.remaining() {
@@ -181,7 +196,14 @@ fn read_section<'a>(r: &mut Reader<'a>, cfg: &UplaneConfig) -> Result<UplaneSect
             Some(_) => (len_at, "U-plane udCompLen"),
             None => (offset + 3, "U-plane section PRBs (numPrbu)"),
         };
-        return Err(Error::new(ErrorKind::BadLength { claimed: iq_len, actual: r.remaining() }, at, ctx));
+        return Err(Error::new(
+            ErrorKind::BadLength {
+                claimed: iq_len,
+                actual: r.remaining(),
+            },
+            at,
+            ctx,
+        ));
     }
     let iq = r.take(iq_len)?;
     Ok(UplaneSection {
@@ -203,7 +225,10 @@ fn emit_section(s: &UplaneSection<'_>, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     fit(s.section_id.into(), 12, start, CTX)?;
     fit(s.start_prb.into(), 10, start + 1, CTX)?;
-    let w = u32::from(s.section_id) << 12 | u32::from(s.rb) << 11 | u32::from(s.sym_inc) << 10 | u32::from(s.start_prb);
+    let w = u32::from(s.section_id) << 12
+        | u32::from(s.rb) << 11
+        | u32::from(s.sym_inc) << 10
+        | u32::from(s.start_prb);
     out.extend_from_slice(&w.to_be_bytes()[1..]);
     out.push(s.num_prb);
     if let Some(h) = s.ud_comp_hdr {
@@ -217,4 +242,16 @@ fn emit_section(s: &UplaneSection<'_>, out: &mut Vec<u8>) -> Result<()> {
     }
     out.extend_from_slice(s.iq);
     Ok(())
+}
+
+/// Append a whole eCPRI PDU (one IQ data message, C = 0) carrying `msg`.
+pub fn uplane_pdu(
+    pc_id: u16,
+    seq_id: crate::ecpri::SeqId,
+    msg: &UplaneMessage<'_>,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let mut data = Vec::new();
+    msg.emit(&mut data)?;
+    crate::ecpri::Message::iq_data(pc_id, seq_id, &data).emit(out)
 }

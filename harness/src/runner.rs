@@ -1,0 +1,267 @@
+//! The runner: selects cases, runs each against a fresh link to the DUT,
+//! stamps wall-clock times, keeps per-case captures, and emits events that
+//! reporters consume (terminal progress, report files, an event log).
+
+use crate::capture;
+use reports::LabInfo;
+use serde::Serialize;
+use sim::oru::OruFault;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use suites::bed;
+use suites::case::{Ctx, Setup, TestCase};
+use suites::model::{Applicability, Artifact, CaseResult, Component, RunResult, Verdict};
+use suites::port::{CaptureDir, Port};
+
+/// What the runner tells its reporters.
+pub enum Event<'a> {
+    RunStarted { run: &'a RunResult },
+    CaseStarted { index: usize, total: usize, id: &'static str },
+    CaseFinished { index: usize, total: usize, run: &'a RunResult, case: &'a CaseResult },
+    RunFinished { run: &'a RunResult },
+}
+
+/// A consumer of runner events.
+pub trait Reporter {
+    fn on_event(&mut self, event: &Event<'_>) -> io::Result<()>;
+}
+
+/// Rewrites junit.xml and results.json after every case, so that a run cut
+/// short still leaves valid reports of what finished.
+pub struct ReportFiles {
+    pub dir: PathBuf,
+    pub lab: LabInfo,
+}
+
+impl Reporter for ReportFiles {
+    fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        match event {
+            Event::RunStarted { run } | Event::CaseFinished { run, .. } | Event::RunFinished { run } => {
+                reports::write_all(&self.dir, run, &self.lab).map(|_| ())
+            }
+            Event::CaseStarted { .. } => Ok(()),
+        }
+    }
+}
+
+/// Progress on standard error, one line per case.
+pub struct Progress;
+
+impl Reporter for Progress {
+    fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        if let Event::CaseFinished { index, total, case, .. } = event {
+            let state = reports::case_state(case, false);
+            eprintln!(
+                "[{}/{}] {:<22} {:<14} {:>6.2}s",
+                index + 1,
+                total,
+                case.meta.id,
+                state.label().to_uppercase(),
+                case.duration_s
+            );
+        }
+        Ok(())
+    }
+}
+
+/// JSON lines of what happened, for machines and post-mortems.
+pub struct EventLog {
+    out: io::BufWriter<std::fs::File>,
+}
+
+impl EventLog {
+    pub fn create(path: &Path) -> io::Result<Self> {
+        Ok(EventLog { out: io::BufWriter::new(std::fs::File::create(path)?) })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+enum LogLine<'a> {
+    RunStarted { run_id: &'a str, at: String, cases: usize },
+    CaseStarted { id: &'a str, at: String },
+    CaseFinished { id: &'a str, at: String, verdict: &'a str, reason: &'a str, duration_s: f64 },
+    RunFinished { at: String, overall: &'a str },
+}
+
+impl Reporter for EventLog {
+    fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
+        let line = match event {
+            Event::RunStarted { run } => LogLine::RunStarted { run_id: &run.run_id, at: now_rfc3339(), cases: run.cases.len() },
+            Event::CaseStarted { id, .. } => LogLine::CaseStarted { id, at: now_rfc3339() },
+            Event::CaseFinished { case, .. } => LogLine::CaseFinished {
+                id: case.meta.id,
+                at: now_rfc3339(),
+                verdict: case.verdict.as_str(),
+                reason: &case.reason,
+                duration_s: case.duration_s,
+            },
+            Event::RunFinished { run } => LogLine::RunFinished { at: now_rfc3339(), overall: run.overall().as_str() },
+        };
+        serde_json::to_writer(&mut self.out, &line)?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// `*` matches any run of characters; everything else literally.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some((b'*', rest)) => (0..=t.len()).any(|i| go(rest, &t[i..])),
+            Some((c, rest)) => t.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(rest, &t[1..]),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+/// What to run.
+pub struct RunPlan {
+    pub setup: Setup,
+    /// The simulated O-RU variant under test.
+    pub fault: OruFault,
+    /// ID globs; empty = every case.
+    pub select: Vec<String>,
+    /// The run folder.
+    pub dir: PathBuf,
+}
+
+fn components(fault: OruFault) -> Vec<Component> {
+    let version = env!("CARGO_PKG_VERSION").to_string();
+    vec![
+        Component {
+            role: "O-RU".into(),
+            vendor: "oran-harness simulator".into(),
+            model: format!("simulated O-RU ({})", fault.name()),
+            software_version: version.clone(),
+        },
+        Component {
+            role: "O-DU emulator (test harness)".into(),
+            vendor: "oran-harness".into(),
+            model: "harness".into(),
+            software_version: version,
+        },
+    ]
+}
+
+fn not_run(meta: suites::model::CaseMeta, applicability: Applicability) -> CaseResult {
+    CaseResult {
+        meta,
+        applicability,
+        verdict: Verdict::None,
+        reason: String::new(),
+        findings: vec![],
+        measurements: vec![],
+        artifacts: vec![],
+        started: None,
+        duration_s: 0.0,
+        executed: false,
+    }
+}
+
+/// Run the selected cases against the simulated O-RU; returns the result.
+pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
+    std::fs::create_dir_all(plan.dir.join("cases"))?;
+    let selected: Vec<&Box<dyn TestCase>> = cases
+        .iter()
+        .filter(|c| plan.select.is_empty() || plan.select.iter().any(|g| glob_match(g, c.meta().id)))
+        .collect();
+    let mut run = RunResult {
+        run_id: uuid::Uuid::new_v4().to_string(),
+        dut_name: format!("simulated O-RU ({})", plan.fault.name()),
+        interface: "o-ru.ofh".into(),
+        profile: "CAT-A-NoBF".into(),
+        components: components(plan.fault),
+        started: now_rfc3339(),
+        finished: None,
+        seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
+        cases: selected.iter().map(|c| not_run(c.meta(), c.applicability(&plan.setup.pics))).collect(),
+        // Until the last case finishes, reports written on the way say so.
+        interrupted: true,
+    };
+    let emit = |reporters: &mut [&mut dyn Reporter], e: &Event<'_>| -> io::Result<()> {
+        for r in reporters.iter_mut() {
+            r.on_event(e)?;
+        }
+        Ok(())
+    };
+    emit(reporters, &Event::RunStarted { run: &run })?;
+    let total = selected.len();
+    for (index, case) in selected.iter().enumerate() {
+        let id = case.meta().id;
+        if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
+            emit(reporters, &Event::CaseFinished { index, total, run: &run, case: &run.cases[index] })?;
+            continue;
+        }
+        emit(reporters, &Event::CaseStarted { index, total, id })?;
+        let started = now_rfc3339();
+        let clock = Instant::now();
+        let mut port = bed::simulated_oru(&plan.setup, plan.fault);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ctx = Ctx { setup: &plan.setup, port: &mut port };
+            case.run(&mut ctx)
+        }));
+        let capture = port.take_capture();
+        let pcap_rel = format!("cases/{id}.pcap");
+        capture::write_pcap(&plan.dir.join(&pcap_rel), capture.iter().map(|c| (c.at, c.frame.as_slice())))?;
+        let (sent, received) = capture.iter().fold((0, 0), |(s, r), c| match c.dir {
+            CaptureDir::ToDut => (s + 1, r),
+            CaptureDir::FromDut => (s, r + 1),
+        });
+        let result = &mut run.cases[index];
+        result.executed = true;
+        result.started = Some(started);
+        result.duration_s = clock.elapsed().as_secs_f64();
+        result.artifacts.push(Artifact {
+            name: "capture".into(),
+            path: pcap_rel,
+            description: format!(
+                "every frame the harness sent ({sent}) and received ({received}); timestamps are the air-time clock, 0 = start of frame 0"
+            ),
+        });
+        match outcome {
+            Ok(o) => {
+                result.verdict = o.verdict();
+                result.reason = o.reason();
+                result.findings = o.findings;
+                result.measurements = o.measurements;
+            }
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                result.verdict = Verdict::Error;
+                result.reason = format!("harness error: the case panicked: {msg}");
+            }
+        }
+        emit(reporters, &Event::CaseFinished { index, total, run: &run, case: &run.cases[index] })?;
+    }
+    run.interrupted = false;
+    run.finished = Some(now_rfc3339());
+    emit(reporters, &Event::RunFinished { run: &run })?;
+    Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("OFH.DLM.*", "OFH.DLM.UL.TX.01"));
+        assert!(glob_match("*PRACH*", "OFH.ST3.PRACH.01"));
+        assert!(glob_match("ofh.trn.seq.01", "OFH.TRN.SEQ.01"));
+        assert!(!glob_match("OFH.CMP.*", "OFH.DLM.UL.TX.01"));
+        assert!(glob_match("*", ""));
+    }
+}

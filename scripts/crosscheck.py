@@ -1,0 +1,248 @@
+"""Field-by-field comparison of the harness's decoder with tshark, plus schema
+validation of the results JSON. Run through scripts/crosscheck, which installs
+the oracles. Exits non-zero on any disagreement."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# Settings of the default simulated run (suites::bed::default_setup).
+RUN_PREFS = {
+    "oran_fh_cus.oran.du_port_id_bits": "4",
+    "oran_fh_cus.oran.bandsector_id_bits": "4",
+    "oran_fh_cus.oran.cc_id_bits": "4",
+    "oran_fh_cus.oran.ru_port_id_bits": "4",
+    "oran_fh_cus.oran.iq_bitwidth_up": "9",
+    "oran_fh_cus.oran.iq_bitwidth_down": "9",
+    "oran_fh_cus.oran.ud_comp_hdr_up": "FALSE",
+    "oran_fh_cus.oran.ud_comp_hdr_down": "FALSE",
+    "oran_fh_cus.oran.rbs_in_uplane_section": "273",
+}
+RUN_DECODE = ["--comp", "bfp:9", "--carrier-prbs", "273", "--eaxc-split", "4,4,4,4"]
+
+# fh_1x1.pcap: static BFP 9-bit, 106 PRB, no udCompHdr in U-plane.
+CAPTURE_PREFS = dict(RUN_PREFS, **{"oran_fh_cus.oran.rbs_in_uplane_section": "106"})
+CAPTURE_DECODE = ["--comp", "bfp:9", "--carrier-prbs", "106", "--eaxc-split", "4,4,4,4"]
+
+FIELDS = [
+    "frame.number",
+    "ecpri.type",
+    "oran_fh_cus.sequence_id",
+    "oran_fh_cus.data_direction",
+    "oran_fh_cus.filterIndex",
+    "oran_fh_cus.frameId",
+    "oran_fh_cus.subframe_id",
+    "oran_fh_cus.slotId",
+    "oran_fh_cus.startSymbolId",
+    "oran_fh_cus.symbolId",
+    "oran_fh_cus.sectionType",
+    "oran_fh_cus.sectionId",
+    "oran_fh_cus.startPrbc",
+    "oran_fh_cus.numPrbc",
+    "oran_fh_cus.numSymbol",
+    "oran_fh_cus.startPrbu",
+    "oran_fh_cus.numPrbu",
+    "oran_fh_cus.udCompHdrWidth",
+    "oran_fh_cus.udCompHdrMeth",
+]
+
+
+def tshark_args(prefs):
+    args = []
+    for k, v in prefs.items():
+        args += ["-o", f"{k}:{v}"]
+    return args
+
+
+def tshark_fields(pcap, prefs):
+    cmd = ["tshark", "-n", "-r", pcap, *tshark_args(prefs), "-T", "fields",
+           "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        cols += [""] * (len(FIELDS) - len(cols))
+        rows[int(cols[0])] = {f: [int(v, 0) for v in c.split(",") if v != ""] for f, c in zip(FIELDS, cols)}
+    return rows
+
+
+def tshark_malformed(pcap, prefs):
+    cmd = ["tshark", "-n", "-r", pcap, *tshark_args(prefs), "-Y", "_ws.malformed || _ws.expert.severity >= error",
+           "-T", "fields", "-e", "frame.number"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def ours(harness, pcap, decode_args):
+    cmd = [harness, "decode", pcap, "--json", *decode_args]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode not in (0, 1):
+        raise SystemExit(f"harness decode failed: {res.stderr}")
+    return [json.loads(line) for line in res.stdout.splitlines()]
+
+
+def expected_fields(frame):
+    """What tshark should show for one of our decoded frames."""
+    e = {f: [] for f in FIELDS}
+    e["frame.number"] = [frame["frame"]]
+    for m in frame["messages"]:
+        if m["plane"] not in ("u", "c"):
+            continue
+        h = m["header"]
+        e["ecpri.type"].append(0 if m["plane"] == "u" else 2)
+        e["oran_fh_cus.sequence_id"].append(m["seq_id"])
+        e["oran_fh_cus.data_direction"].append(1 if h["direction"] == "DL" else 0)
+        e["oran_fh_cus.filterIndex"].append(h["filter_index"])
+        e["oran_fh_cus.frameId"].append(h["frame_id"])
+        e["oran_fh_cus.subframe_id"].append(h["subframe_id"])
+        e["oran_fh_cus.slotId"].append(h["slot_id"])
+        if m["plane"] == "c":
+            e["oran_fh_cus.startSymbolId"].append(h["symbol_id"])
+            e["oran_fh_cus.sectionType"].append(m["section_type"])
+            if m["ud_comp_hdr"] is not None:
+                e["oran_fh_cus.udCompHdrWidth"].append(m["ud_comp_hdr"] >> 4)
+                e["oran_fh_cus.udCompHdrMeth"].append(m["ud_comp_hdr"] & 0xF)
+            for s in m["sections"]:
+                e["oran_fh_cus.sectionId"].append(s["section_id"])
+                e["oran_fh_cus.startPrbc"].append(s["start_prb"])
+                e["oran_fh_cus.numPrbc"].append(s["num_prb"])
+                e["oran_fh_cus.numSymbol"].append(s["num_symbol"])
+        else:
+            # tshark 4.0 files the U-plane symbolId under startSymbolId too.
+            e["oran_fh_cus.startSymbolId"].append(h["symbol_id"])
+            for s in m["sections"]:
+                e["oran_fh_cus.sectionId"].append(s["section_id"])
+                e["oran_fh_cus.startPrbu"].append(s["start_prb"])
+                e["oran_fh_cus.numPrbu"].append(s["num_prb"])
+                if s["ud_comp_hdr"] is not None:
+                    e["oran_fh_cus.udCompHdrWidth"].append(s["ud_comp_hdr"] >> 4)
+                    e["oran_fh_cus.udCompHdrMeth"].append(s["ud_comp_hdr"] & 0xF)
+    return e
+
+
+def compare(pcap, harness, prefs, decode_args, label):
+    """Returns (frames, fields compared, disagreements)."""
+    mine = ours(harness, pcap, decode_args)
+    theirs = tshark_fields(pcap, prefs)
+    bad = []
+    compared = 0
+    for fr in mine:
+        if fr["error"]:
+            bad.append(f"{label} frame {fr['frame']}: our decoder: {fr['error']}")
+            continue
+        want = expected_fields(fr)
+        got = theirs.get(fr["frame"])
+        if got is None:
+            bad.append(f"{label} frame {fr['frame']}: tshark has no such frame")
+            continue
+        for f in FIELDS[1:]:
+            # tshark 4.0.17 shows a DL C-plane udCompHdr only for some section
+            # types; compare it where both sides have it.
+            if f.startswith("oran_fh_cus.udCompHdr") and (not got[f] or not want[f]):
+                continue
+            compared += max(len(want[f]), len(got[f]))
+            if want[f] != got[f]:
+                bad.append(f"{label} frame {fr['frame']} {f}: ours {want[f]} tshark {got[f]}")
+    if len(mine) != len(theirs):
+        bad.append(f"{label}: {len(mine)} frames decoded by us, {len(theirs)} by tshark")
+    return len(mine), compared, bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--harness", required=True)
+    ap.add_argument("--shared", required=True)
+    a = ap.parse_args()
+    failures = []
+    have_shared = os.path.isdir(a.shared)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run_dir = os.path.join(tmp, "run")
+        res = subprocess.run([a.harness, "run", "--out", run_dir, "--quiet"], capture_output=True, text=True)
+        if res.returncode != 0:
+            raise SystemExit(f"default run failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+
+        # 1. Every frame of the default run: tshark finds nothing malformed, and
+        #    agrees with our decoder field by field.
+        pcaps = sorted(os.path.join(run_dir, "cases", f) for f in os.listdir(os.path.join(run_dir, "cases")))
+        frames = fields = 0
+        for p in pcaps:
+            label = os.path.basename(p)
+            mal = tshark_malformed(p, RUN_PREFS)
+            if mal:
+                failures.append(f"{label}: tshark reports {len(mal)} malformed frames, first {mal[:5]}")
+            n, c, bad = compare(p, a.harness, RUN_PREFS, RUN_DECODE, label)
+            frames += n
+            fields += c
+            failures += bad[:20]
+        print(f"simulated run: {len(pcaps)} captures, {frames} frames decoded by both, {fields} field values compared with tshark")
+
+        # 2. results.json validates against the O-RAN schema.
+        schema_path = os.path.join(a.shared, "schema", "o-ran-test-results-schema.json")
+        if have_shared:
+            import jsonschema
+            schema = json.load(open(schema_path))
+            v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+            for variant in ("none", "late-ul"):
+                d = os.path.join(tmp, f"run-{variant}")
+                subprocess.run([a.harness, "run", "--out", d, "--quiet", "--ru-variant", variant], capture_output=True)
+                doc = json.load(open(os.path.join(d, "results.json")))
+                errs = list(v.iter_errors(doc))
+                for e in errs[:10]:
+                    failures.append(f"results.json ({variant}): {list(e.absolute_path)}: {e.message[:200]}")
+                print(f"results.json ({variant} O-RU): {len(doc['testResults'])} groups validated against the O-RAN schema, {len(errs)} errors")
+        else:
+            print(f"SKIPPED: schema validation: {a.shared} is absent (needs schema/o-ran-test-results-schema.json)")
+
+    # 3. The real capture decodes with no error and agrees with tshark.
+    cap = os.path.join(a.shared, "captures", "fh_1x1.pcap")
+    if have_shared and os.path.exists(cap):
+        summary = subprocess.run([a.harness, "decode", cap, "--json", "--summary", *CAPTURE_DECODE],
+                                 capture_output=True, text=True)
+        t = json.loads(summary.stdout)
+        expect = {"frames": 448, "cplane_messages": 32, "uplane_messages": 416, "errors": 0}
+        for k, v in expect.items():
+            if t[k] != v:
+                failures.append(f"fh_1x1.pcap: {k} = {t[k]}, expected {v}")
+        theirs = tshark_fields(cap, CAPTURE_PREFS)
+        ts_c = sum(len(r["oran_fh_cus.sectionId"]) for r in theirs.values() if 2 in r["ecpri.type"])
+        ts_u = sum(len(r["oran_fh_cus.sectionId"]) for r in theirs.values() if 0 in r["ecpri.type"])
+        if (ts_c, ts_u) != (t["cplane_sections"], t["uplane_sections"]):
+            failures.append(f"fh_1x1.pcap sections: ours C {t['cplane_sections']} U {t['uplane_sections']}, tshark C {ts_c} U {ts_u}")
+        n, c, bad = compare(cap, a.harness, CAPTURE_PREFS, CAPTURE_DECODE, "fh_1x1.pcap")
+        failures += bad[:20]
+        print(f"fh_1x1.pcap: {t['frames']} frames ({t['cplane_messages']} C-plane, {t['uplane_messages']} U-plane), "
+              f"sections C {t['cplane_sections']} / U {t['uplane_sections']} (tshark C {ts_c} / U {ts_u}), "
+              f"{t['errors']} errors, {c} field values compared with tshark")
+    else:
+        print(f"SKIPPED: real capture checks: {cap} is absent")
+
+    # 4. The synthetic malformed capture: one error per frame, no crash.
+    bad_cap = os.path.join(a.shared, "captures", "malformed_ecpri_synthetic.pcap")
+    if have_shared and os.path.exists(bad_cap):
+        res = subprocess.run([a.harness, "decode", bad_cap, "--json", "--summary"], capture_output=True, text=True)
+        if res.returncode not in (0, 1):
+            failures.append(f"malformed capture: harness exited {res.returncode}: {res.stderr[:300]}")
+        else:
+            t = json.loads(res.stdout)
+            if t["errors"] != t["frames"] or t["frames"] == 0:
+                failures.append(f"malformed capture: {t['errors']} errors for {t['frames']} frames (want one per frame)")
+            print(f"malformed_ecpri_synthetic.pcap: {t['frames']} frames, {t['errors']} reported malformed, no crash")
+    else:
+        print(f"SKIPPED: malformed capture check: {bad_cap} is absent")
+
+    if failures:
+        print(f"\ncrosscheck: {len(failures)} disagreement(s):")
+        for f in failures[:60]:
+            print("  " + f)
+        sys.exit(1)
+    print("crosscheck: all agree")
+
+
+if __name__ == "__main__":
+    main()
