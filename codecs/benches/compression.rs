@@ -29,7 +29,11 @@ fn bench(c: &mut Criterion) {
     let iq = section_iq();
     let mut g = c.benchmark_group("compression");
     g.throughput(Throughput::Elements((N_PRB * RE_PER_PRB) as u64));
-    for (label, hdr) in (1..=16u8).flat_map(|w| [(format!("bfp{w}"), UdCompHdr::new(w, CompMethod::Bfp)), (format!("none{w}"), UdCompHdr::new(w, CompMethod::None))]) {
+    for (label, hdr) in [
+        ("bfp9", UdCompHdr::new(9, CompMethod::Bfp)),
+        ("bfp14", UdCompHdr::new(14, CompMethod::Bfp)),
+        ("none16", UdCompHdr::new(16, CompMethod::None)),
+    ] {
         let mut bytes = Vec::new();
         compress_prbs(hdr, &iq, &mut bytes).expect("supported header");
         let mut out_bytes = Vec::with_capacity(bytes.len());

@@ -425,28 +425,75 @@ proptest! {
     }
 
     #[test]
-    fn bulk_equals_per_prb(
+    fn bulk_equals_reference_per_prb(
         w in 1..=16u8,
         bfp in any::<bool>(),
-        prbs in prop::collection::vec(any_prb(), 0..6),
+        // Enough PRBs that the in-place path (48 bytes readable past a
+        // PRB's start) and the staged tail are both exercised at every width.
+        prbs in prop::collection::vec(any_prb(), 0..24),
     ) {
         let h = UdCompHdr::new(w, if bfp { BFP } else { NONE });
         let iq: Vec<i16> = prbs.iter().flatten().copied().collect();
         let mut bulk = vec![0xAB];
         compress_prbs(h, &iq, &mut bulk).unwrap();
-        let mut single = vec![0xAB];
+        let mut want = vec![0xAB];
         for p in &prbs {
-            compress_prb(h, p, &mut single).unwrap();
+            reference::compress_prb(h, p, &mut want).unwrap();
         }
-        prop_assert_eq!(&bulk, &single);
+        prop_assert_eq!(&bulk, &want);
         let mut out = vec![-7i16];
         let n = decompress_prbs(h, &bulk[1..], prbs.len(), &mut out).unwrap();
         prop_assert_eq!(n, bulk.len() - 1);
         let mut want = vec![-7i16];
-        for p in &prbs {
-            want.extend_from_slice(&decompress(h, &compress(h, p)));
+        for c in bulk[1..].chunks(h.prb_len().unwrap()) {
+            want.extend_from_slice(&ref_decompress(h, c));
         }
         prop_assert_eq!(out, want);
+    }
+
+    #[test]
+    fn bulk_decompress_random_bytes_equals_reference(
+        w in 1..=16u8,
+        bfp in any::<bool>(),
+        n_prb in 0..24usize,
+        seed in prop::collection::vec(any::<u8>(), 24 * 49),
+    ) {
+        // Arbitrary bytes: non-canonical exponents, reserved bits set, etc.
+        let h = UdCompHdr::new(w, if bfp { BFP } else { NONE });
+        let src = &seed[..n_prb * h.prb_len().unwrap()];
+        let mut out = Vec::new();
+        prop_assert_eq!(decompress_prbs(h, src, n_prb, &mut out).unwrap(), src.len());
+        let mut want = Vec::new();
+        for c in src.chunks(h.prb_len().unwrap()) {
+            want.extend_from_slice(&ref_decompress(h, c));
+        }
+        prop_assert_eq!(out, want);
+    }
+
+    #[test]
+    fn arbitrary_input_never_panics(
+        hdr_byte in any::<u8>(),
+        raw_width in any::<u8>(),
+        src in prop::collection::vec(any::<u8>(), 0..200),
+        n_prb in prop_oneof![0..10usize, Just(usize::MAX), Just(usize::MAX / 24)],
+        iq in prop::collection::vec(any::<i16>(), 0..100),
+        text in ".{0,12}",
+    ) {
+        for h in [UdCompHdr::from_byte(hdr_byte), UdCompHdr { iq_width: raw_width, method: CompMethod::from_u4(hdr_byte) }] {
+            let mut prb_out = [0i16; 24];
+            let _ = decompress_prb(h, &src, &mut prb_out);
+            let _ = reference::decompress_prb(h, &src, &mut prb_out);
+            let _ = decompress_prbs(h, &src, n_prb, &mut Vec::new());
+            let _ = compress_prbs(h, &iq, &mut Vec::new());
+            let _ = compress_prb(h, &prb_out, &mut Vec::new());
+            let _ = reference::compress_prb(h, &prb_out, &mut Vec::new());
+            let _ = h.prb_len();
+            let _ = h.to_string().parse::<UdCompHdr>();
+        }
+        let _ = read_bfp_prb(&src, raw_width);
+        let _ = bfp_exponent(&[i16::MIN; 24], raw_width);
+        let _ = reference::bfp_exponent(&[i16::MIN; 24], raw_width);
+        let _ = text.parse::<UdCompHdr>();
     }
 
     #[test]

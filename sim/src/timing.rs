@@ -166,10 +166,11 @@ mod tests {
     fn symbol_durations_at_30khz() {
         let n = Numerology::new(1).unwrap();
         let p = |slot, symbol| AirPos { frame: 0, subframe: 0, slot, symbol };
-        // Symbol 0 has the long CP: (2048+144+16)*32 Tc = 70656 Tc = 35.937 us.
-        assert_eq!(n.air_time(p(0, 1)), 35_937);
-        // Ordinary symbols: 2192*32 Tc = 35.677 us.
-        assert_eq!(n.air_time(p(0, 2)) - n.air_time(p(0, 1)), 35_677);
+        // Symbol 0 has the long CP: (2048+144)*64/2 + 16*64 Tc = 71168 Tc = 36.197 us
+        // (the extra 16*kappa is not scaled by 2^-mu).
+        assert_eq!(n.air_time(p(0, 1)), 36_197);
+        // Ordinary symbols: 2192*32 Tc = 35.677 us (to within the ns rounding).
+        assert!((n.air_time(p(0, 2)) - n.air_time(p(0, 1))).abs_diff(35_677) <= 1);
         // Slot 1 starts exactly at 0.5 ms with its own long CP.
         assert_eq!(n.air_time(p(1, 0)), 500_000);
     }

@@ -307,11 +307,15 @@ pub fn bfp_exponent(iq: &PrbIq, iq_width: u8) -> u8 {
 #[inline(always)]
 fn bfp_exponent_w(iq: &PrbIq, w: u32) -> u32 {
     // x ^ (x >> 15) is x for x >= 0 and |x| - 1 for x < 0; the OR of those
-    // has the same bit length as their maximum, and ORs vectorise.
-    let mut acc = 0u16;
-    for &x in iq {
-        acc |= (x ^ (x >> 15)) as u16;
+    // has the same bit length as their maximum. Eight independent lanes let
+    // the OR vectorise.
+    let mut lanes = [0u16; 8];
+    for c in iq.chunks_exact(8) {
+        for (l, &x) in lanes.iter_mut().zip(c) {
+            *l |= (x ^ (x >> 15)) as u16;
+        }
     }
+    let acc = lanes.iter().fold(0, |a, &l| a | l);
     let raw_exp = 16 - acc.leading_zeros();
     raw_exp.saturating_sub(w - 1)
 }
@@ -501,14 +505,27 @@ fn store<const N: usize>(win: &mut [u8; WIN], at: usize, bytes: [u8; N]) {
 
 /// Unpack the 24 W-bit two's complement samples at the start of `win`.
 #[inline(always)]
-fn unpack<const W: usize>(win: &[u8; WIN], m: &mut [i32; SAMPLES_PER_PRB]) {
+fn unpack<const W: usize>(win: &[u8; WIN], m: &mut [i16; SAMPLES_PER_PRB]) {
     let () = Layout::<W>::OK;
+    // Widths 8 and 16 are whole bytes: a plain form the compiler vectorises.
+    if W == 16 {
+        for (k, m) in m.iter_mut().enumerate() {
+            *m = i16::from_be_bytes([win[2 * k], win[2 * k + 1]]);
+        }
+        return;
+    }
+    if W == 8 {
+        for (m, &b) in m.iter_mut().zip(win.iter()) {
+            *m = i16::from(b as i8);
+        }
+        return;
+    }
     if Layout::<W>::WIDE {
         for (k, m) in m.iter_mut().enumerate() {
             // Sample k starts at bit k*W; a u32 from its first byte holds it
             // whole (at most 7 + 15 bits). Top bit to bit 31, sign-extend down.
             let bit = k * W;
-            *m = ((load_u32(win, bit / 8) << (bit % 8)) as i32) >> (32 - W);
+            *m = (((load_u32(win, bit / 8) << (bit % 8)) as i32) >> (32 - W)) as i16;
         }
         return;
     }
@@ -516,18 +533,30 @@ fn unpack<const W: usize>(win: &[u8; WIN], m: &mut [i32; SAMPLES_PER_PRB]) {
     for g in 0..Layout::<W>::NG {
         let v = load_u64(win, g * b);
         for k in 0..g_n {
-            m[g * g_n + k] = ((v << (k * W)) as i64 >> (64 - W)) as i32;
+            m[g * g_n + k] = ((v << (k * W)) as i64 >> (64 - W)) as i16;
         }
     }
 }
 
 /// Pack 24 samples, each already in the W-bit range, into the start of
 /// `win`. Stores whole words, so bytes after the PRB's 3 * W (up to the
-/// window's end) are overwritten with zeros; callers write PRBs in order so
-/// the next PRB's bytes replace them.
+/// window's end) may be overwritten with zeros; callers write PRBs in order
+/// so the next PRB's bytes replace them.
 #[inline(always)]
-fn pack<const W: usize>(m: &[i32; SAMPLES_PER_PRB], win: &mut [u8; WIN]) {
+fn pack<const W: usize>(m: &[i16; SAMPLES_PER_PRB], win: &mut [u8; WIN]) {
     let () = Layout::<W>::OK;
+    if W == 16 {
+        for (k, &m) in m.iter().enumerate() {
+            store(win, 2 * k, m.to_be_bytes());
+        }
+        return;
+    }
+    if W == 8 {
+        for (d, &m) in win.iter_mut().zip(m) {
+            *d = m as u8;
+        }
+        return;
+    }
     let (g_n, b) = (Layout::<W>::G, Layout::<W>::B);
     for g in 0..Layout::<W>::NG {
         if Layout::<W>::WIDE {
@@ -548,44 +577,85 @@ fn pack<const W: usize>(m: &[i32; SAMPLES_PER_PRB], win: &mut [u8; WIN]) {
     }
 }
 
+/// PRBs, from the start of a buffer of `total` bytes holding PRBs of `len`
+/// bytes with `param` bytes before the samples, whose window of `WIN`
+/// bytes from the samples on lies inside the buffer.
+fn in_place_prbs(total: usize, len: usize, param: usize) -> usize {
+    match total.checked_sub(param + WIN) {
+        Some(spare) => spare / len + 1,
+        None => 0,
+    }
+}
+
+/// Scale the mantissas of one BFP PRB (or copy fixed-point samples).
+#[inline(always)]
+fn finish<const W: usize, const BFP: bool>(m: &[i16; SAMPLES_PER_PRB], param: u8, o: &mut [i16]) {
+    if !BFP {
+        o.copy_from_slice(m);
+        return;
+    }
+    let e = u32::from(param & 0x0F);
+    if e as usize <= 16 - W {
+        // Conformant: m * 2^e fits an i16 by construction.
+        for (o, &m) in o.iter_mut().zip(m) {
+            *o = m << e;
+        }
+    } else {
+        // |m| <= 2^15 and e <= 15, so the i32 product cannot overflow.
+        for (o, &m) in o.iter_mut().zip(m) {
+            *o = (i32::from(m) << e).clamp(i16::MIN.into(), i16::MAX.into()) as i16;
+        }
+    }
+}
+
 /// `src` holds whole PRBs, `out` 24 samples per PRB (callers size both).
 fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16]) {
     let param = usize::from(BFP);
     let len = Layout::<W>::BYTES + param;
-    for (i, o) in out.chunks_exact_mut(SAMPLES_PER_PRB).enumerate() {
+    let n_prb = (src.len() / len).min(out.len() / SAMPLES_PER_PRB);
+    let n_fast = in_place_prbs(src.len(), len, param).min(n_prb);
+    let (fast, slow) = out.split_at_mut(n_fast * SAMPLES_PER_PRB);
+    // Separate loops keep the in-place one free of the staging copy.
+    for (i, o) in fast.chunks_exact_mut(SAMPLES_PER_PRB).enumerate() {
         let at = i * len;
-        let (Some(prb), Ok(o)) = (src.get(at..at + len), <&mut PrbIq>::try_from(o)) else {
+        let Some(win) = src.get(at + param..).and_then(|s| s.first_chunk::<WIN>()) else {
             break;
         };
-        let mut m = [0i32; SAMPLES_PER_PRB];
-        match src.get(at + param..).and_then(|s| s.first_chunk::<WIN>()) {
-            Some(win) => unpack::<W>(win, &mut m),
-            None => {
-                let mut buf = [0u8; WIN];
-                if let (Some(d), Some(s)) = (buf.get_mut(..Layout::<W>::BYTES), prb.get(param..)) {
-                    d.copy_from_slice(s);
-                }
-                unpack::<W>(&buf, &mut m);
-            }
+        let mut m = [0i16; SAMPLES_PER_PRB];
+        unpack::<W>(win, &mut m);
+        finish::<W, BFP>(&m, src.get(at).copied().unwrap_or(0), o);
+    }
+    for (i, o) in slow.chunks_exact_mut(SAMPLES_PER_PRB).enumerate() {
+        let at = (n_fast + i) * len;
+        let Some(prb) = src.get(at..at + len) else { break };
+        let mut buf = [0u8; WIN];
+        if let (Some(d), Some(s)) = (buf.get_mut(..Layout::<W>::BYTES), prb.get(param..)) {
+            d.copy_from_slice(s);
         }
-        if !BFP {
-            for (o, m) in o.iter_mut().zip(m) {
-                *o = m as i16;
-            }
-            continue;
+        let mut m = [0i16; SAMPLES_PER_PRB];
+        unpack::<W>(&buf, &mut m);
+        finish::<W, BFP>(&m, prb[0], o);
+    }
+}
+
+/// Mantissas (BFP) or saturated samples (fixed point) of one PRB, and the
+/// udCompParam byte.
+#[inline(always)]
+fn prepare<const W: usize, const BFP: bool>(x: &[i16], m: &mut [i16; SAMPLES_PER_PRB]) -> u8 {
+    let Ok(x) = <&PrbIq>::try_from(x) else { return 0 };
+    if BFP {
+        // rawExp <= 15, so at width 16 the exponent is always 0.
+        let e = if W == 16 { 0 } else { bfp_exponent_w(x, W as u32) };
+        for (m, &x) in m.iter_mut().zip(x) {
+            *m = x >> e;
         }
-        let e = u32::from(prb[0] & 0x0F);
-        if e as usize <= 16 - W {
-            // Conformant: m * 2^e fits an i16 by construction.
-            for (o, m) in o.iter_mut().zip(m) {
-                *o = (m << e) as i16;
-            }
-        } else {
-            // |m| <= 2^15 and e <= 15, so the i32 product cannot overflow.
-            for (o, m) in o.iter_mut().zip(m) {
-                *o = (m << e).clamp(i16::MIN.into(), i16::MAX.into()) as i16;
-            }
+        e as u8
+    } else {
+        let hi = ((1i32 << (W - 1)) - 1) as i16;
+        for (m, &x) in m.iter_mut().zip(x) {
+            *m = x.clamp(-hi - 1, hi);
         }
+        0
     }
 }
 
@@ -593,34 +663,36 @@ fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16
 fn compress_kernel<const W: usize, const BFP: bool>(iq: &[i16], out: &mut [u8]) {
     let param = usize::from(BFP);
     let len = Layout::<W>::BYTES + param;
-    for (i, x) in iq.chunks_exact(SAMPLES_PER_PRB).enumerate() {
+    let n_prb = (iq.len() / SAMPLES_PER_PRB).min(out.len() / len);
+    let n_fast = in_place_prbs(out.len(), len, param).min(n_prb);
+    let (fast, slow) = iq.split_at(n_fast * SAMPLES_PER_PRB);
+    // In order: a PRB's word stores may spill zeros into the next PRB's
+    // bytes, which that PRB then overwrites (udCompParam included).
+    for (i, x) in fast.chunks_exact(SAMPLES_PER_PRB).enumerate() {
         let at = i * len;
-        let Ok(x) = <&PrbIq>::try_from(x) else { break };
-        let mut m = [0i32; SAMPLES_PER_PRB];
+        let mut m = [0i16; SAMPLES_PER_PRB];
+        let p = prepare::<W, BFP>(x, &mut m);
         if BFP {
-            let e = bfp_exponent_w(x, W as u32);
-            if let Some(p) = out.get_mut(at) {
-                *p = e as u8;
-            }
-            for (m, &x) in m.iter_mut().zip(x) {
-                *m = i32::from(x >> e);
-            }
-        } else {
-            let hi = (1i32 << (W - 1)) - 1;
-            for (m, &x) in m.iter_mut().zip(x) {
-                *m = i32::from(x).clamp(-hi - 1, hi);
+            if let Some(d) = out.get_mut(at) {
+                *d = p;
             }
         }
-        match out.get_mut(at + param..).and_then(|s| s.first_chunk_mut::<WIN>()) {
-            Some(win) => pack::<W>(&m, win),
-            None => {
-                let mut buf = [0u8; WIN];
-                pack::<W>(&m, &mut buf);
-                let dst = out.get_mut(at + param..at + len);
-                if let (Some(d), Some(s)) = (dst, buf.get(..Layout::<W>::BYTES)) {
-                    d.copy_from_slice(s);
-                }
-            }
+        if let Some(win) = out.get_mut(at + param..).and_then(|s| s.first_chunk_mut::<WIN>()) {
+            pack::<W>(&m, win);
+        }
+    }
+    for (i, x) in slow.chunks_exact(SAMPLES_PER_PRB).enumerate() {
+        let at = (n_fast + i) * len;
+        let Some(prb) = out.get_mut(at..at + len) else { break };
+        let mut m = [0i16; SAMPLES_PER_PRB];
+        let p = prepare::<W, BFP>(x, &mut m);
+        let mut buf = [0u8; WIN];
+        pack::<W>(&m, &mut buf);
+        if BFP {
+            prb[0] = p;
+        }
+        if let (Some(d), Some(s)) = (prb.get_mut(param..), buf.get(..Layout::<W>::BYTES)) {
+            d.copy_from_slice(s);
         }
     }
 }
