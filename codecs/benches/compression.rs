@@ -20,7 +20,7 @@ fn section_iq() -> Vec<i16> {
             s ^= s >> 17;
             s ^= s << 5;
             let prb = i / SAMPLES_PER_PRB;
-            ((s as i16) >> (prb % 12)) as i16
+            (s as i16) >> (prb % 12)
         })
         .collect()
 }

@@ -26,7 +26,12 @@ pub struct BitReader<'a> {
 impl<'a> BitReader<'a> {
     /// A reader at bit 0 of `data`; errors name `context` as the structure.
     pub fn new(data: &'a [u8], context: &'static str) -> Self {
-        BitReader { data, pos: 0, base: 0, context }
+        BitReader {
+            data,
+            pos: 0,
+            base: 0,
+            context,
+        }
     }
 
     /// Report error offsets as `base + offset within data`, for a reader over
@@ -53,7 +58,8 @@ impl<'a> BitReader<'a> {
 
     /// True when the position is on a byte boundary.
     pub fn is_aligned(&self) -> bool {
-        self.pos % 8 == 0
+        // (not is_multiple_of: the workspace MSRV is 1.85)
+        self.pos & 7 == 0
     }
 
     fn truncated(&self, nbits: usize) -> Error {
@@ -154,13 +160,21 @@ impl<'a> BitWriter<'a> {
     /// A writer appending to `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Self {
         let start_len = out.len();
-        BitWriter { out, used: 0, start_len }
+        BitWriter {
+            out,
+            used: 0,
+            start_len,
+        }
     }
 
     /// Bits written by this writer.
     pub fn bit_len(&self) -> usize {
         let bytes = self.out.len() - self.start_len;
-        if self.used == 0 { bytes * 8 } else { (bytes - 1) * 8 + self.used as usize }
+        if self.used == 0 {
+            bytes * 8
+        } else {
+            (bytes - 1) * 8 + self.used as usize
+        }
     }
 
     /// True when the position is on a byte boundary.
@@ -205,7 +219,14 @@ impl<'a> BitWriter<'a> {
     fn overflow(&self, bits: u32, value: u64) -> Error {
         // Offset of the byte the field would have started in.
         let offset = self.start_len + self.bit_len() / 8;
-        Error::new(ErrorKind::FieldOverflow { bits: bits.min(255) as u8, value }, offset, "bit writer")
+        Error::new(
+            ErrorKind::FieldOverflow {
+                bits: bits.min(255) as u8,
+                value,
+            },
+            offset,
+            "bit writer",
+        )
     }
 
     /// Append the low `n` bits of `value`; caller guarantees the bits above
@@ -236,13 +257,19 @@ mod tests {
         let d = [0b1010_1100, 0b0101_0011, 0xFF];
         let mut r = BitReader::new(&d, "t");
         assert_eq!(r.read(3).unwrap(), 0b101);
-        assert_eq!(r.read(7).unwrap(), 0b01100_01);
-        assert_eq!(r.read_signed(6).unwrap(), 0b010011 as i16);
+        assert_eq!(r.read(7).unwrap(), 0b011_0001);
+        assert_eq!(r.read_signed(6).unwrap(), 0b01_0011);
         assert_eq!(r.read_signed(8).unwrap(), -1);
         assert_eq!(r.remaining_bits(), 0);
         let e = r.read(1).unwrap_err();
         assert_eq!(e.offset, 3);
-        assert_eq!(e.kind, ErrorKind::Truncated { needed: 1, available: 0 });
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 1,
+                available: 0
+            }
+        );
     }
 
     #[test]
@@ -261,7 +288,13 @@ mod tests {
         r.skip(12).unwrap();
         let e = r.read(9).unwrap_err();
         assert_eq!(e.offset, 11);
-        assert_eq!(e.kind, ErrorKind::Truncated { needed: 2, available: 1 });
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 2,
+                available: 1
+            }
+        );
         assert_eq!(r.bit_pos(), 12);
         r.align();
         assert_eq!(r.bit_pos(), 16);

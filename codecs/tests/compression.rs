@@ -4,8 +4,8 @@
 
 use codecs::bits::{BitReader, BitWriter};
 use codecs::fronthaul::compression::{
-    self as comp, CompMethod, PrbIq, UdCompHdr, bfp_exponent, bfp_param, compress_prb, compress_prbs,
-    decompress_prb, decompress_prbs, read_bfp_prb, reference,
+    self as comp, CompMethod, PrbIq, UdCompHdr, bfp_exponent, bfp_param, compress_prb,
+    compress_prbs, decompress_prb, decompress_prbs, read_bfp_prb, reference,
 };
 use codecs::{Error, ErrorKind};
 use proptest::prelude::*;
@@ -38,10 +38,19 @@ fn decompress(hdr: UdCompHdr, src: &[u8]) -> PrbIq {
 fn header_byte_codec() {
     assert_eq!(UdCompHdr::from_byte(0x91), UdCompHdr::new(9, BFP));
     // udIqWidth 0 means 16.
-    assert_eq!(UdCompHdr::from_byte(0x01), UdCompHdr { iq_width: 16, method: BFP });
+    assert_eq!(
+        UdCompHdr::from_byte(0x01),
+        UdCompHdr {
+            iq_width: 16,
+            method: BFP
+        }
+    );
     assert_eq!(UdCompHdr::new(16, BFP).to_byte(), 0x01);
     assert_eq!(UdCompHdr::new(0, NONE), UdCompHdr::new(16, NONE));
-    assert_eq!(UdCompHdr::from_byte(0xF9), UdCompHdr::new(15, CompMethod::Reserved(9)));
+    assert_eq!(
+        UdCompHdr::from_byte(0xF9),
+        UdCompHdr::new(15, CompMethod::Reserved(9))
+    );
     for b in 0..=255u8 {
         assert_eq!(UdCompHdr::from_byte(b).to_byte(), b);
     }
@@ -78,12 +87,29 @@ fn header_strings() {
     assert_eq!(ok("none16"), UdCompHdr::new(16, NONE));
     assert_eq!(ok("mu_law:8"), UdCompHdr::new(8, CompMethod::MuLaw));
     assert_eq!(ok("1:14"), UdCompHdr::new(14, BFP));
-    assert_eq!(ok("reserved13:9"), UdCompHdr::new(9, CompMethod::Reserved(13)));
-    for s in ["bfp:0", "bfp:17", "bfp", "foo:9", "reserved3:9", ":9", "9", "bfp:x", "16:9", ""] {
+    assert_eq!(
+        ok("reserved13:9"),
+        UdCompHdr::new(9, CompMethod::Reserved(13))
+    );
+    for s in [
+        "bfp:0",
+        "bfp:17",
+        "bfp",
+        "foo:9",
+        "reserved3:9",
+        ":9",
+        "9",
+        "bfp:x",
+        "16:9",
+        "",
+    ] {
         assert!(s.parse::<UdCompHdr>().is_err(), "{s:?} parsed");
     }
     assert_eq!(UdCompHdr::new(9, BFP).to_string(), "bfp:9");
-    assert_eq!(UdCompHdr::new(16, CompMethod::BlockScaling).to_string(), "block-scaling:16");
+    assert_eq!(
+        UdCompHdr::new(16, CompMethod::BlockScaling).to_string(),
+        "block-scaling:16"
+    );
     for b in 0..=255u8 {
         let h = UdCompHdr::from_byte(b);
         assert_eq!(h.to_string().parse::<UdCompHdr>().unwrap(), h, "{h}");
@@ -241,9 +267,14 @@ fn unsupported_and_invalid_headers() {
         let mut v = vec![1u8];
         let e = decompress_prb(h, &src, &mut out).unwrap_err();
         assert!(matches!(e.kind, ErrorKind::Unsupported(_)), "{m}: {e}");
-        assert!(matches!(compress_prb(h, &x, &mut v).unwrap_err().kind, ErrorKind::Unsupported(_)));
         assert!(matches!(
-            reference::decompress_prb(h, &src, &mut out).unwrap_err().kind,
+            compress_prb(h, &x, &mut v).unwrap_err().kind,
+            ErrorKind::Unsupported(_)
+        ));
+        assert!(matches!(
+            reference::decompress_prb(h, &src, &mut out)
+                .unwrap_err()
+                .kind,
             ErrorKind::Unsupported(_)
         ));
         assert_eq!(v, [1]);
@@ -252,9 +283,15 @@ fn unsupported_and_invalid_headers() {
         assert!(compress_prbs(h, &x, &mut v).is_err());
     }
     for w in [17u8, 200, 255] {
-        let h = UdCompHdr { iq_width: w, method: BFP };
+        let h = UdCompHdr {
+            iq_width: w,
+            method: BFP,
+        };
         let mut out = [0i16; 24];
-        assert!(matches!(decompress_prb(h, &src, &mut out).unwrap_err().kind, ErrorKind::Invalid(_)));
+        assert!(matches!(
+            decompress_prb(h, &src, &mut out).unwrap_err().kind,
+            ErrorKind::Invalid(_)
+        ));
         assert!(compress_prb(h, &x, &mut Vec::new()).is_err());
         assert!(read_bfp_prb(&src, w).is_err());
     }
@@ -276,7 +313,9 @@ fn every_short_prefix_is_truncated() {
                 assert_eq!(e, Error::truncated(0, len, cut, "compressed PRB"));
                 assert_eq!(out, [5i16; 24], "out touched on error");
                 assert!(matches!(
-                    reference::decompress_prb(h, &full[..cut], &mut out).unwrap_err().kind,
+                    reference::decompress_prb(h, &full[..cut], &mut out)
+                        .unwrap_err()
+                        .kind,
                     ErrorKind::Truncated { .. }
                 ));
                 if m == BFP {
@@ -292,7 +331,13 @@ fn every_short_prefix_is_truncated() {
             let mut out = vec![9i16];
             let e = decompress_prbs(h, &src[..cut], 3, &mut out).unwrap_err();
             assert_eq!(e.offset, 2 * len);
-            assert_eq!(e.kind, ErrorKind::Truncated { needed: len, available: len / 2 });
+            assert_eq!(
+                e.kind,
+                ErrorKind::Truncated {
+                    needed: len,
+                    available: len / 2
+                }
+            );
             assert_eq!(out, [9]);
             assert!(decompress_prbs(h, &src, usize::MAX, &mut out).is_err());
             assert!(decompress_prbs(h, &src, usize::MAX / 2, &mut out).is_err());

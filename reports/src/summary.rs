@@ -16,13 +16,13 @@ pub struct SummaryStyle {
 impl Default for SummaryStyle {
     fn default() -> Self {
         SummaryStyle {
-            width: 100,
+            width: 120,
             colour: false,
         }
     }
 }
 
-/// The summary in the default style (100 columns, no colour).
+/// The summary in the default style (120 columns, no colour).
 pub fn terminal_summary(run: &RunResult) -> String {
     terminal_summary_with(run, SummaryStyle::default())
 }
@@ -58,6 +58,13 @@ fn paint_outcome(o: Outcome) -> String {
     format!("\x1b[{code}m{o}\x1b[0m")
 }
 
+/// `CUS.0 v10.00 §8.3.3` for `O-RAN.WG4.CUS.0`: the working-group prefix adds
+/// width, not information, in a terminal table.
+fn short_clause(c: &suites::model::SpecRef) -> String {
+    let spec = c.spec.strip_prefix("O-RAN.").map(|s| s.split_once('.').map_or(s, |(_, rest)| rest)).unwrap_or(c.spec);
+    format!("{spec} v{} §{}", c.version, c.clause)
+}
+
 /// Table rows must stay one line each whatever a reason contains.
 fn one_line(s: &str) -> String {
     s.chars()
@@ -76,7 +83,7 @@ pub fn terminal_summary_with(run: &RunResult, style: SummaryStyle) -> String {
                 CaseState::NotApplicable(why) | CaseState::NotRun(why) => why.clone(),
                 CaseState::Ran(_) => c.reason.clone(),
             };
-            (state, c.meta.clause.to_string(), one_line(&reason))
+            (state, short_clause(&c.meta.clause), one_line(&reason))
         })
         .collect();
 
@@ -127,6 +134,30 @@ pub fn terminal_summary_with(run: &RunResult, style: SummaryStyle) -> String {
         );
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+
+    // The table clips reasons; what went wrong is worth reading in full.
+    let mut details = String::new();
+    for (case, (state, _, _)) in run.cases.iter().zip(&rows) {
+        if !matches!(state, CaseState::Ran(v) if *v >= Verdict::Inconclusive) {
+            continue;
+        }
+        for f in case.findings.iter().filter(|f| f.verdict >= Verdict::Inconclusive) {
+            details.push_str(&format!(
+                "  {} {}: {}: {}\n",
+                case.meta.id,
+                f.verdict.as_str().to_uppercase(),
+                short_clause(&f.clause),
+                one_line(&f.message)
+            ));
+        }
+        if case.findings.is_empty() {
+            details.push_str(&format!("  {} {}: {}\n", case.meta.id, state.label().to_uppercase(), one_line(&case.reason)));
+        }
+    }
+    if !details.is_empty() {
+        out.push_str("findings:\n");
+        out.push_str(&details);
     }
 
     out.push_str(&totals_line(&rows));

@@ -251,8 +251,11 @@ impl FromStr for UdCompHdr {
 
 fn parse_method(s: &str) -> Option<CompMethod> {
     // Accept case and '-'/'_' variants of the names.
-    let norm: String =
-        s.chars().filter(|c| *c != '-' && *c != '_').map(|c| c.to_ascii_lowercase()).collect();
+    let norm: String = s
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     let m = match norm.as_str() {
         "none" | "fixed" | "fixedpoint" => CompMethod::None,
         "bfp" | "blockfloatingpoint" => CompMethod::Bfp,
@@ -286,7 +289,10 @@ pub struct BfpParam {
 
 /// Split a BFP `udCompParam` byte (the first byte of a BFP PRB).
 pub const fn bfp_param(b: u8) -> BfpParam {
-    BfpParam { reserved: b >> 4, exponent: b & 0x0F }
+    BfpParam {
+        reserved: b >> 4,
+        exponent: b & 0x0F,
+    }
 }
 
 /// The exponent the spec's BFP algorithm chooses for a PRB at `iq_width`:
@@ -325,7 +331,13 @@ fn plan(hdr: UdCompHdr) -> Result<(usize, bool, usize)> {
     let bfp = match hdr.method {
         CompMethod::None => false,
         CompMethod::Bfp => true,
-        m => return Err(Error::new(ErrorKind::Unsupported(m.unsupported_what()), 0, CTX_PRB)),
+        m => {
+            return Err(Error::new(
+                ErrorKind::Unsupported(m.unsupported_what()),
+                0,
+                CTX_PRB,
+            ));
+        }
     };
     let Some(w) = hdr.width() else {
         return Err(Error::invalid(0, "udIqWidth above 16", CTX_PRB));
@@ -358,7 +370,12 @@ pub fn decompress_prb(hdr: UdCompHdr, src: &[u8], out: &mut PrbIq) -> Result<usi
 /// samples to `out`; returns the bytes consumed. Same per-sample contract
 /// as [`decompress_prb`]. On error `out` is unchanged; a `Truncated` error's
 /// offset is the start of the first incomplete PRB.
-pub fn decompress_prbs(hdr: UdCompHdr, src: &[u8], n_prb: usize, out: &mut Vec<i16>) -> Result<usize> {
+pub fn decompress_prbs(
+    hdr: UdCompHdr,
+    src: &[u8],
+    n_prb: usize,
+    out: &mut Vec<i16>,
+) -> Result<usize> {
     let (w, bfp, len) = plan(hdr)?;
     let total = n_prb.checked_mul(len).filter(|t| *t <= src.len());
     let Some(total) = total else {
@@ -389,8 +406,12 @@ pub fn compress_prb(hdr: UdCompHdr, iq: &PrbIq, out: &mut Vec<u8>) -> Result<()>
 /// of 24 is an `Invalid` error, and `out` is unchanged on any error.
 pub fn compress_prbs(hdr: UdCompHdr, iq: &[i16], out: &mut Vec<u8>) -> Result<()> {
     let (w, bfp, len) = plan(hdr)?;
-    if iq.len() % SAMPLES_PER_PRB != 0 {
-        return Err(Error::invalid(0, "IQ sample count not a multiple of 24", CTX_PRB));
+    if !iq.chunks_exact(SAMPLES_PER_PRB).remainder().is_empty() {
+        return Err(Error::invalid(
+            0,
+            "IQ sample count not a multiple of 24",
+            CTX_PRB,
+        ));
     }
     let start = out.len();
     out.resize(start + iq.len() / SAMPLES_PER_PRB * len, 0);
@@ -448,10 +469,14 @@ macro_rules! width_table {
     };
 }
 
-static DECOMPRESS: [[DecompressFn; 16]; 2] =
-    [width_table!(decompress_kernel, false), width_table!(decompress_kernel, true)];
-static COMPRESS: [[CompressFn; 16]; 2] =
-    [width_table!(compress_kernel, false), width_table!(compress_kernel, true)];
+static DECOMPRESS: [[DecompressFn; 16]; 2] = [
+    width_table!(decompress_kernel, false),
+    width_table!(decompress_kernel, true),
+];
+static COMPRESS: [[CompressFn; 16]; 2] = [
+    width_table!(compress_kernel, false),
+    width_table!(compress_kernel, true),
+];
 
 /// Bytes a kernel may touch from the start of a PRB's samples: 3 * 16
 /// sample bytes, and every word access below ends within it (checked by
@@ -488,12 +513,16 @@ impl<const W: usize> Layout<W> {
 
 #[inline(always)]
 fn load_u32(win: &[u8; WIN], at: usize) -> u32 {
-    win.get(at..).and_then(|s| s.first_chunk::<4>()).map_or(0, |a| u32::from_be_bytes(*a))
+    win.get(at..)
+        .and_then(|s| s.first_chunk::<4>())
+        .map_or(0, |a| u32::from_be_bytes(*a))
 }
 
 #[inline(always)]
 fn load_u64(win: &[u8; WIN], at: usize) -> u64 {
-    win.get(at..).and_then(|s| s.first_chunk::<8>()).map_or(0, |a| u64::from_be_bytes(*a))
+    win.get(at..)
+        .and_then(|s| s.first_chunk::<8>())
+        .map_or(0, |a| u64::from_be_bytes(*a))
 }
 
 #[inline(always)]
@@ -627,7 +656,9 @@ fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16
     }
     for (i, o) in slow.chunks_exact_mut(SAMPLES_PER_PRB).enumerate() {
         let at = (n_fast + i) * len;
-        let Some(prb) = src.get(at..at + len) else { break };
+        let Some(prb) = src.get(at..at + len) else {
+            break;
+        };
         let mut buf = [0u8; WIN];
         if let (Some(d), Some(s)) = (buf.get_mut(..Layout::<W>::BYTES), prb.get(param..)) {
             d.copy_from_slice(s);
@@ -642,10 +673,16 @@ fn decompress_kernel<const W: usize, const BFP: bool>(src: &[u8], out: &mut [i16
 /// udCompParam byte.
 #[inline(always)]
 fn prepare<const W: usize, const BFP: bool>(x: &[i16], m: &mut [i16; SAMPLES_PER_PRB]) -> u8 {
-    let Ok(x) = <&PrbIq>::try_from(x) else { return 0 };
+    let Ok(x) = <&PrbIq>::try_from(x) else {
+        return 0;
+    };
     if BFP {
         // rawExp <= 15, so at width 16 the exponent is always 0.
-        let e = if W == 16 { 0 } else { bfp_exponent_w(x, W as u32) };
+        let e = if W == 16 {
+            0
+        } else {
+            bfp_exponent_w(x, W as u32)
+        };
         for (m, &x) in m.iter_mut().zip(x) {
             *m = x >> e;
         }
@@ -672,18 +709,21 @@ fn compress_kernel<const W: usize, const BFP: bool>(iq: &[i16], out: &mut [u8]) 
         let at = i * len;
         let mut m = [0i16; SAMPLES_PER_PRB];
         let p = prepare::<W, BFP>(x, &mut m);
-        if BFP {
-            if let Some(d) = out.get_mut(at) {
-                *d = p;
-            }
+        if let Some(d) = out.get_mut(at).filter(|_| BFP) {
+            *d = p;
         }
-        if let Some(win) = out.get_mut(at + param..).and_then(|s| s.first_chunk_mut::<WIN>()) {
+        if let Some(win) = out
+            .get_mut(at + param..)
+            .and_then(|s| s.first_chunk_mut::<WIN>())
+        {
             pack::<W>(&m, win);
         }
     }
     for (i, x) in slow.chunks_exact(SAMPLES_PER_PRB).enumerate() {
         let at = (n_fast + i) * len;
-        let Some(prb) = out.get_mut(at..at + len) else { break };
+        let Some(prb) = out.get_mut(at..at + len) else {
+            break;
+        };
         let mut m = [0i16; SAMPLES_PER_PRB];
         let p = prepare::<W, BFP>(x, &mut m);
         let mut buf = [0u8; WIN];
@@ -711,8 +751,18 @@ pub mod reference {
             0 | 16.. => 16i32,
             w => i32::from(w),
         };
-        let largest_pos = iq.iter().map(|&x| i32::from(x)).filter(|&x| x > 0).max().unwrap_or(0);
-        let most_neg = iq.iter().map(|&x| i32::from(x)).filter(|&x| x < 0).min().unwrap_or(0);
+        let largest_pos = iq
+            .iter()
+            .map(|&x| i32::from(x))
+            .filter(|&x| x > 0)
+            .max()
+            .unwrap_or(0);
+        let most_neg = iq
+            .iter()
+            .map(|&x| i32::from(x))
+            .filter(|&x| x < 0)
+            .min()
+            .unwrap_or(0);
         let v = largest_pos.max(most_neg.abs() - 1);
         // floor(log2 v) + 1, and 0 for v = 0.
         let mut raw_exp = 0;
@@ -757,7 +807,11 @@ pub mod reference {
             wr.write(e, 4)?;
         }
         for &x in iq {
-            let m = if bfp { i32::from(x) >> e } else { i32::from(x).clamp(lo, hi) };
+            let m = if bfp {
+                i32::from(x) >> e
+            } else {
+                i32::from(x).clamp(lo, hi)
+            };
             wr.write_signed(m as i16, w)?;
         }
         wr.align();
