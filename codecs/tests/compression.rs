@@ -4,8 +4,8 @@
 
 use codecs::bits::{BitReader, BitWriter};
 use codecs::fronthaul::compression::{
-    self as comp, CompMethod, PrbIq, UdCompHdr, bfp_exponent, bfp_param, compress_prb,
-    compress_prbs, decompress_prb, decompress_prbs, read_bfp_prb, reference,
+    self as comp, CompMethod, PrbIq, UdCompHdr, bfp_exponent, bfp_param, compress_prb, compress_prbs, decompress_prb,
+    decompress_prbs, read_bfp_prb, reference,
 };
 use codecs::{Error, ErrorKind};
 use proptest::prelude::*;
@@ -47,10 +47,7 @@ fn header_byte_codec() {
     );
     assert_eq!(UdCompHdr::new(16, BFP).to_byte(), 0x01);
     assert_eq!(UdCompHdr::new(0, NONE), UdCompHdr::new(16, NONE));
-    assert_eq!(
-        UdCompHdr::from_byte(0xF9),
-        UdCompHdr::new(15, CompMethod::Reserved(9))
-    );
+    assert_eq!(UdCompHdr::from_byte(0xF9), UdCompHdr::new(15, CompMethod::Reserved(9)));
     for b in 0..=255u8 {
         assert_eq!(UdCompHdr::from_byte(b).to_byte(), b);
     }
@@ -87,10 +84,7 @@ fn header_strings() {
     assert_eq!(ok("none16"), UdCompHdr::new(16, NONE));
     assert_eq!(ok("mu_law:8"), UdCompHdr::new(8, CompMethod::MuLaw));
     assert_eq!(ok("1:14"), UdCompHdr::new(14, BFP));
-    assert_eq!(
-        ok("reserved13:9"),
-        UdCompHdr::new(9, CompMethod::Reserved(13))
-    );
+    assert_eq!(ok("reserved13:9"), UdCompHdr::new(9, CompMethod::Reserved(13)));
     for s in [
         "bfp:0",
         "bfp:17",
@@ -272,9 +266,7 @@ fn unsupported_and_invalid_headers() {
             ErrorKind::Unsupported(_)
         ));
         assert!(matches!(
-            reference::decompress_prb(h, &src, &mut out)
-                .unwrap_err()
-                .kind,
+            reference::decompress_prb(h, &src, &mut out).unwrap_err().kind,
             ErrorKind::Unsupported(_)
         ));
         assert_eq!(v, [1]);
@@ -313,9 +305,7 @@ fn every_short_prefix_is_truncated() {
                 assert_eq!(e, Error::truncated(0, len, cut, "compressed PRB"));
                 assert_eq!(out, [5i16; 24], "out touched on error");
                 assert!(matches!(
-                    reference::decompress_prb(h, &full[..cut], &mut out)
-                        .unwrap_err()
-                        .kind,
+                    reference::decompress_prb(h, &full[..cut], &mut out).unwrap_err().kind,
                     ErrorKind::Truncated { .. }
                 ));
                 if m == BFP {

@@ -62,16 +62,20 @@ impl CaptureReader {
         let reader = BufReader::with_capacity(1 << 20, File::open(path)?);
         let bad = |e: pcap_file::PcapError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
         let inner = match magic {
-            [0x0a, 0x0d, 0x0d, 0x0a] => {
-                Inner::PcapNg { reader: PcapNgReader::new(reader).map_err(bad)?, interfaces: Vec::new() }
-            }
+            [0x0a, 0x0d, 0x0d, 0x0a] => Inner::PcapNg {
+                reader: PcapNgReader::new(reader).map_err(bad)?,
+                interfaces: Vec::new(),
+            },
             _ => Inner::Pcap(PcapReader::new(reader).map_err(bad)?),
         };
         Ok(CaptureReader { inner, count: 0 })
     }
 
     fn err(&self, e: impl ToString) -> CaptureError {
-        CaptureError { packet: self.count + 1, message: e.to_string() }
+        CaptureError {
+            packet: self.count + 1,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -81,7 +85,11 @@ fn tsresol_to_ns(v: Option<u8>) -> (u128, u128) {
         None => (1000, 1),
         Some(r) if r & 0x80 == 0 => {
             let exp = (r & 0x7f) as u32;
-            if exp <= 9 { (10u128.pow(9 - exp), 1) } else { (1, 10u128.pow((exp - 9).min(30))) }
+            if exp <= 9 {
+                (10u128.pow(9 - exp), 1)
+            } else {
+                (1, 10u128.pow((exp - 9).min(30)))
+            }
         }
         Some(r) => (1_000_000_000, 1u128 << (r & 0x7f).min(100)),
     }
@@ -95,7 +103,11 @@ impl Iterator for CaptureReader {
             Inner::Pcap(r) => {
                 let linktype = u32::from(r.header().datalink);
                 match r.next_packet()? {
-                    Ok(p) => Ok(Packet { ts_ns: p.timestamp.as_nanos() as u64, linktype, data: p.data.into_owned() }),
+                    Ok(p) => Ok(Packet {
+                        ts_ns: p.timestamp.as_nanos() as u64,
+                        linktype,
+                        data: p.data.into_owned(),
+                    }),
                     Err(e) => Err(e.to_string()),
                 }
             }
@@ -113,16 +125,27 @@ impl Iterator for CaptureReader {
                     }
                     Ok(Block::EnhancedPacket(epb)) => {
                         let Some(&(linktype, num, den)) = interfaces.get(epb.interface_id as usize) else {
-                            break Err(format!("packet names interface {} with no description", epb.interface_id));
+                            break Err(format!(
+                                "packet names interface {} with no description",
+                                epb.interface_id
+                            ));
                         };
                         // pcap-file hands back the raw timestamp count as nanoseconds;
                         // scale it by the interface's resolution.
                         let raw = epb.timestamp.as_nanos();
-                        break Ok(Packet { ts_ns: (raw * num / den) as u64, linktype, data: epb.data.into_owned() });
+                        break Ok(Packet {
+                            ts_ns: (raw * num / den) as u64,
+                            linktype,
+                            data: epb.data.into_owned(),
+                        });
                     }
                     Ok(Block::SimplePacket(spb)) => {
                         let linktype = interfaces.first().map(|i| i.0).unwrap_or(1);
-                        break Ok(Packet { ts_ns: 0, linktype, data: spb.data.into_owned() });
+                        break Ok(Packet {
+                            ts_ns: 0,
+                            linktype,
+                            data: spb.data.into_owned(),
+                        });
                     }
                     Ok(_) => continue,
                 }
@@ -185,7 +208,8 @@ impl CaptureWriter {
         let ts = Duration::from_nanos(ts_ns);
         match &mut self.inner {
             WriterInner::Pcap(w) => {
-                w.write_packet(&PcapPacket::new(ts, frame.len() as u32, frame)).map_err(bad)?;
+                w.write_packet(&PcapPacket::new(ts, frame.len() as u32, frame))
+                    .map_err(bad)?;
             }
             WriterInner::PcapNg(w) => {
                 let epb = EnhancedPacketBlock {
@@ -224,8 +248,9 @@ mod tests {
 
     fn round_trip(format: Format) {
         let dir = std::env::temp_dir().join(format!("capture-rt-{}-{format:?}", std::process::id()));
-        let frames: Vec<(u64, Vec<u8>)> =
-            (0..5u64).map(|i| (1_000_000_123 + i * 35_677, vec![i as u8; 60 + i as usize])).collect();
+        let frames: Vec<(u64, Vec<u8>)> = (0..5u64)
+            .map(|i| (1_000_000_123 + i * 35_677, vec![i as u8; 60 + i as usize]))
+            .collect();
         let mut w = CaptureWriter::create(&dir, format).unwrap();
         for (t, f) in &frames {
             w.write(*t, f).unwrap();

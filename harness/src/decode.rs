@@ -131,7 +131,14 @@ pub struct FrameDecode {
 /// Decode one frame as far as it goes; an error keeps what was decoded
 /// before it.
 pub fn decode_frame(number: u64, ts_ns: u64, data: &[u8], opts: &DecodeOptions) -> FrameDecode {
-    let mut out = FrameDecode { frame: number, ts_ns, len: data.len(), vlan: None, messages: vec![], error: None };
+    let mut out = FrameDecode {
+        frame: number,
+        ts_ns,
+        len: data.len(),
+        vlan: None,
+        messages: vec![],
+        error: None,
+    };
     let frame = match framing::parse_frame(data, &opts.framing) {
         Ok(f) => f,
         Err(e) => {
@@ -244,13 +251,25 @@ pub fn decode_frame(number: u64, ts_ns: u64, data: &[u8], opts: &DecodeOptions) 
 /// The one-line human form.
 pub fn line(d: &FrameDecode) -> String {
     use std::fmt::Write;
-    let mut s = format!("{:>6} {:>10}.{:09} {:>5}B", d.frame, d.ts_ns / 1_000_000_000, d.ts_ns % 1_000_000_000, d.len);
+    let mut s = format!(
+        "{:>6} {:>10}.{:09} {:>5}B",
+        d.frame,
+        d.ts_ns / 1_000_000_000,
+        d.ts_ns % 1_000_000_000,
+        d.len
+    );
     if let Some(v) = d.vlan {
         let _ = write!(s, " vlan {v}");
     }
     for m in &d.messages {
         match m {
-            Msg::U { eaxc_parts, seq_id, header: h, sections, .. } => {
+            Msg::U {
+                eaxc_parts,
+                seq_id,
+                header: h,
+                sections,
+                ..
+            } => {
                 let _ = write!(
                     s,
                     " | U {} eAxC {eaxc_parts} seq {seq_id} f{} sf{} sl{} sym{} fi{}",
@@ -260,7 +279,15 @@ pub fn line(d: &FrameDecode) -> String {
                     let _ = write!(s, " [id {} prb {}+{}]", x.section_id, x.start_prb, x.num_prb);
                 }
             }
-            Msg::C { eaxc_parts, seq_id, header: h, section_type, sections, ud_comp_hdr, .. } => {
+            Msg::C {
+                eaxc_parts,
+                seq_id,
+                header: h,
+                section_type,
+                sections,
+                ud_comp_hdr,
+                ..
+            } => {
                 let _ = write!(
                     s,
                     " | C {} eAxC {eaxc_parts} seq {seq_id} ST{section_type} f{} sf{} sl{} sym{}",
@@ -270,17 +297,26 @@ pub fn line(d: &FrameDecode) -> String {
                     let _ = write!(s, " udCompHdr {}", UdCompHdr::from_byte(*c));
                 }
                 for x in sections {
-                    let _ = write!(s, " [id {} prb {}+{} sym {}", x.section_id, x.start_prb, x.num_prb, x.num_symbol);
+                    let _ = write!(
+                        s,
+                        " [id {} prb {}+{} sym {}",
+                        x.section_id, x.start_prb, x.num_prb, x.num_symbol
+                    );
                     if !x.extensions.is_empty() {
                         let _ = write!(s, " ext {:?}", x.extensions);
                     }
                     s.push(']');
                 }
             }
-            Msg::DelayMeasurement { measurement_id, action, .. } => {
+            Msg::DelayMeasurement {
+                measurement_id, action, ..
+            } => {
                 let _ = write!(s, " | delay measurement id {measurement_id} {action}");
             }
-            Msg::Other { message_type, payload_size } => {
+            Msg::Other {
+                message_type,
+                payload_size,
+            } => {
                 let _ = write!(s, " | eCPRI type {message_type} ({payload_size} B)");
             }
         }

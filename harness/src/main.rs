@@ -103,6 +103,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A reader that stopped early (`| head`) is not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("harness: {e}");
             ExitCode::from(2)
@@ -115,14 +122,24 @@ type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 fn cmd_run(a: RunArgs) -> CmdResult {
     let dir = a.out.unwrap_or_else(|| {
         let stamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
             .unwrap_or_else(|_| "run".into());
         PathBuf::from("runs").join(stamp)
     });
-    let plan = RunPlan { setup: bed::default_setup(a.seed), fault: a.ru_variant, select: a.cases, dir: dir.clone() };
+    let plan = RunPlan {
+        setup: bed::default_setup(a.seed),
+        fault: a.ru_variant,
+        select: a.cases,
+        dir: dir.clone(),
+    };
     let cases = suites::ofh::catalogue();
     std::fs::create_dir_all(&dir)?;
-    let mut files = ReportFiles { dir: dir.clone(), lab: reports::LabInfo::default() };
+    let mut files = ReportFiles {
+        dir: dir.clone(),
+        lab: reports::LabInfo::default(),
+    };
     let mut log = EventLog::create(&dir.join("events.jsonl"))?;
     let mut progress = Progress;
     let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
@@ -135,7 +152,11 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     }
     print!("{}", reports::terminal_summary(&run));
     println!("reports: {}", dir.display());
-    Ok(if run.has_blocking_failure() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if run.has_blocking_failure() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn cmd_list(a: ListArgs) -> CmdResult {
@@ -151,7 +172,11 @@ fn cmd_list(a: ListArgs) -> CmdResult {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{:<22} {:<7} {:<12} {:<26} {:<16} TITLE", "ID", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY")?;
+    writeln!(
+        out,
+        "{:<22} {:<7} {:<12} {:<26} {:<16} TITLE",
+        "ID", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY"
+    )?;
     for c in &cases {
         let m = c.meta();
         let app = match c.applicability(&setup.pics) {
@@ -161,7 +186,11 @@ fn cmd_list(a: ListArgs) -> CmdResult {
         };
         let status = format!("{:?}", m.status).to_lowercase();
         let clause = format!("{} §{}", m.clause.spec.trim_start_matches("O-RAN."), m.clause.clause);
-        writeln!(out, "{:<22} {:<7} {:<12} {:<26} {:<16} {}", m.id, m.number, status, clause, app, m.title)?;
+        writeln!(
+            out,
+            "{:<22} {:<7} {:<12} {:<26} {:<16} {}",
+            m.id, m.number, status, clause, app, m.title
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -171,7 +200,11 @@ fn cmd_decode(a: DecodeArgs) -> CmdResult {
         framing: FramingConfig { udp_ports: a.udp_ports },
         eaxc_split: a.eaxc_split,
         uplane: UplaneConfig {
-            comp: if a.dynamic_comp { UdCompMode::Dynamic } else { UdCompMode::Static(a.comp) },
+            comp: if a.dynamic_comp {
+                UdCompMode::Dynamic
+            } else {
+                UdCompMode::Static(a.comp)
+            },
             carrier_prbs: a.carrier_prbs,
             ud_comp_len: false,
         },
@@ -210,5 +243,9 @@ fn cmd_decode(a: DecodeArgs) -> CmdResult {
         )?;
     }
     out.flush()?;
-    Ok(if totals.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if totals.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -16,10 +16,23 @@ use suites::port::{CaptureDir, Port};
 
 /// What the runner tells its reporters.
 pub enum Event<'a> {
-    RunStarted { run: &'a RunResult },
-    CaseStarted { index: usize, total: usize, id: &'static str },
-    CaseFinished { index: usize, total: usize, run: &'a RunResult, case: &'a CaseResult },
-    RunFinished { run: &'a RunResult },
+    RunStarted {
+        run: &'a RunResult,
+    },
+    CaseStarted {
+        index: usize,
+        total: usize,
+        id: &'static str,
+    },
+    CaseFinished {
+        index: usize,
+        total: usize,
+        run: &'a RunResult,
+        case: &'a CaseResult,
+    },
+    RunFinished {
+        run: &'a RunResult,
+    },
 }
 
 /// A consumer of runner events.
@@ -72,23 +85,45 @@ pub struct EventLog {
 
 impl EventLog {
     pub fn create(path: &Path) -> io::Result<Self> {
-        Ok(EventLog { out: io::BufWriter::new(std::fs::File::create(path)?) })
+        Ok(EventLog {
+            out: io::BufWriter::new(std::fs::File::create(path)?),
+        })
     }
 }
 
 #[derive(Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 enum LogLine<'a> {
-    RunStarted { run_id: &'a str, at: String, cases: usize },
-    CaseStarted { id: &'a str, at: String },
-    CaseFinished { id: &'a str, at: String, verdict: &'a str, reason: &'a str, duration_s: f64 },
-    RunFinished { at: String, overall: &'a str },
+    RunStarted {
+        run_id: &'a str,
+        at: String,
+        cases: usize,
+    },
+    CaseStarted {
+        id: &'a str,
+        at: String,
+    },
+    CaseFinished {
+        id: &'a str,
+        at: String,
+        verdict: &'a str,
+        reason: &'a str,
+        duration_s: f64,
+    },
+    RunFinished {
+        at: String,
+        overall: &'a str,
+    },
 }
 
 impl Reporter for EventLog {
     fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
         let line = match event {
-            Event::RunStarted { run } => LogLine::RunStarted { run_id: &run.run_id, at: now_rfc3339(), cases: run.cases.len() },
+            Event::RunStarted { run } => LogLine::RunStarted {
+                run_id: &run.run_id,
+                at: now_rfc3339(),
+                cases: run.cases.len(),
+            },
             Event::CaseStarted { id, .. } => LogLine::CaseStarted { id, at: now_rfc3339() },
             Event::CaseFinished { case, .. } => LogLine::CaseFinished {
                 id: case.meta.id,
@@ -97,7 +132,10 @@ impl Reporter for EventLog {
                 reason: &case.reason,
                 duration_s: case.duration_s,
             },
-            Event::RunFinished { run } => LogLine::RunFinished { at: now_rfc3339(), overall: run.overall().as_str() },
+            Event::RunFinished { run } => LogLine::RunFinished {
+                at: now_rfc3339(),
+                overall: run.overall().as_str(),
+            },
         };
         serde_json::to_writer(&mut self.out, &line)?;
         self.out.write_all(b"\n")?;
@@ -183,7 +221,10 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
         started: now_rfc3339(),
         finished: None,
         seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
-        cases: selected.iter().map(|c| not_run(c.meta(), c.applicability(&plan.setup.pics))).collect(),
+        cases: selected
+            .iter()
+            .map(|c| not_run(c.meta(), c.applicability(&plan.setup.pics)))
+            .collect(),
         // Until the last case finishes, reports written on the way say so.
         interrupted: true,
     };
@@ -198,7 +239,15 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     for (index, case) in selected.iter().enumerate() {
         let id = case.meta().id;
         if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
-            emit(reporters, &Event::CaseFinished { index, total, run: &run, case: &run.cases[index] })?;
+            emit(
+                reporters,
+                &Event::CaseFinished {
+                    index,
+                    total,
+                    run: &run,
+                    case: &run.cases[index],
+                },
+            )?;
             continue;
         }
         emit(reporters, &Event::CaseStarted { index, total, id })?;
@@ -206,12 +255,18 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
         let clock = Instant::now();
         let mut port = bed::simulated_oru(&plan.setup, plan.fault);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut ctx = Ctx { setup: &plan.setup, port: &mut port };
+            let mut ctx = Ctx {
+                setup: &plan.setup,
+                port: &mut port,
+            };
             case.run(&mut ctx)
         }));
         let capture = port.take_capture();
         let pcap_rel = format!("cases/{id}.pcap");
-        capture::write_pcap(&plan.dir.join(&pcap_rel), capture.iter().map(|c| (c.at, c.frame.as_slice())))?;
+        capture::write_pcap(
+            &plan.dir.join(&pcap_rel),
+            capture.iter().map(|c| (c.at, c.frame.as_slice())),
+        )?;
         let (sent, received) = capture.iter().fold((0, 0), |(s, r), c| match c.dir {
             CaptureDir::ToDut => (s + 1, r),
             CaptureDir::FromDut => (s, r + 1),
@@ -244,7 +299,15 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
                 result.reason = format!("harness error: the case panicked: {msg}");
             }
         }
-        emit(reporters, &Event::CaseFinished { index, total, run: &run, case: &run.cases[index] })?;
+        emit(
+            reporters,
+            &Event::CaseFinished {
+                index,
+                total,
+                run: &run,
+                case: &run.cases[index],
+            },
+        )?;
     }
     run.interrupted = false;
     run.finished = Some(now_rfc3339());

@@ -18,7 +18,10 @@ fn run_exits_zero_on_a_conformant_oru_and_writes_the_run_folder() {
     let out = harness().args(["run", "--quiet", "--out"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("OFH.CMP.BFP.UL.01") && stdout.contains("PASS"), "{stdout}");
+    assert!(
+        stdout.contains("OFH.CMP.BFP.UL.01") && stdout.contains("PASS"),
+        "{stdout}"
+    );
     for f in ["junit.xml", "results.json", "events.jsonl"] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
@@ -28,10 +31,19 @@ fn run_exits_zero_on_a_conformant_oru_and_writes_the_run_folder() {
 #[test]
 fn run_exits_one_when_a_mandatory_case_fails() {
     let dir = temp_dir("fail");
-    let out = harness().args(["run", "--quiet", "--ru-variant", "seq-gap", "--out"]).arg(&dir).output().unwrap();
+    let out = harness()
+        .args(["run", "--quiet", "--ru-variant", "seq-gap", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.lines().any(|l| l.starts_with("OFH.TRN.SEQ.01") && l.contains("FAIL")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("OFH.TRN.SEQ.01") && l.contains("FAIL")),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -56,16 +68,28 @@ fn list_shows_every_case_with_applicability() {
 #[test]
 fn decode_reads_back_a_run_capture() {
     let dir = temp_dir("decode");
-    let st = harness().args(["run", "--quiet", "--case", "OFH.TRN.SEQ.*", "--out"]).arg(&dir).status().unwrap();
+    let st = harness()
+        .args(["run", "--quiet", "--case", "OFH.TRN.SEQ.*", "--out"])
+        .arg(&dir)
+        .status()
+        .unwrap();
     assert!(st.success());
     let pcap = dir.join("cases/OFH.TRN.SEQ.01.pcap");
-    let out = harness().arg("decode").arg(&pcap).args(["--summary", "--json"]).output().unwrap();
+    let out = harness()
+        .arg("decode")
+        .arg(&pcap)
+        .args(["--summary", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let totals: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(totals["errors"], 0);
     assert!(totals["uplane_messages"].as_u64().unwrap() > 0);
     let out = harness().arg("decode").arg(&pcap).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.lines().next().unwrap().contains("| C DL eAxC 0:0:0:0"), "{text:.300}");
+    assert!(
+        text.lines().next().unwrap().contains("| C DL eAxC 0:0:0:0"),
+        "{text:.300}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -118,14 +118,7 @@ fn findings_text(findings: &[Finding]) -> Option<String> {
     }
     let lines: Vec<String> = findings
         .iter()
-        .map(|f| {
-            format!(
-                "[{}] {}: {}",
-                f.verdict.as_str().to_uppercase(),
-                f.clause,
-                f.message
-            )
-        })
+        .map(|f| format!("[{}] {}: {}", f.verdict.as_str().to_uppercase(), f.clause, f.message))
         .collect();
     Some(lines.join("\n"))
 }
@@ -138,12 +131,7 @@ fn with_reason(prefix: &str, reason: &str) -> String {
     }
 }
 
-fn non_success(
-    kind: NonSuccessKind,
-    ty: &str,
-    message: String,
-    case: &CaseResult,
-) -> TestCaseStatus {
+fn non_success(kind: NonSuccessKind, ty: &str, message: String, case: &CaseResult) -> TestCaseStatus {
     let mut s = TestCaseStatus::non_success(kind);
     s.set_type(ty).set_message(message);
     if let Some(body) = findings_text(&case.findings) {
@@ -165,18 +153,12 @@ fn junit_status(run: &RunResult, case: &CaseResult) -> TestCaseStatus {
     let reason = case.reason.as_str();
     match case_state(case, run.interrupted) {
         CaseState::Ran(Verdict::Pass) => TestCaseStatus::success(),
-        CaseState::Ran(Verdict::Fail) => non_success(
-            NonSuccessKind::Failure,
-            "fail",
-            with_reason("fail", reason),
-            case,
-        ),
-        CaseState::Ran(Verdict::Error) => non_success(
-            NonSuccessKind::Error,
-            "error",
-            with_reason("error", reason),
-            case,
-        ),
+        CaseState::Ran(Verdict::Fail) => {
+            non_success(NonSuccessKind::Failure, "fail", with_reason("fail", reason), case)
+        }
+        CaseState::Ran(Verdict::Error) => {
+            non_success(NonSuccessKind::Error, "error", with_reason("error", reason), case)
+        }
         CaseState::Ran(Verdict::Inconclusive) => skipped(
             "inconclusive",
             with_reason("inconclusive", reason),
@@ -187,9 +169,7 @@ fn junit_status(run: &RunResult, case: &CaseResult) -> TestCaseStatus {
             with_reason("no verdict", reason),
             findings_text(&case.findings),
         ),
-        CaseState::NotApplicable(why) => {
-            skipped("not-applicable", with_reason("not applicable", &why), None)
-        }
+        CaseState::NotApplicable(why) => skipped("not-applicable", with_reason("not applicable", &why), None),
         CaseState::NotRun(why) => skipped("not-run", with_reason("not run", &why), None),
     }
 }
@@ -211,10 +191,7 @@ fn test_case(run: &RunResult, case: &CaseResult, prefix: &str) -> TestCase {
     tc.add_property(Property::new("title", m.title));
     tc.add_property(Property::new("clause", m.clause.to_string()));
     tc.add_property(Property::new("status", status_str(m.status)));
-    tc.add_property(Property::new(
-        "applicability",
-        applicability_str(&case.applicability),
-    ));
+    tc.add_property(Property::new("applicability", applicability_str(&case.applicability)));
     if let Applicability::NotApplicable(why) = &case.applicability {
         tc.add_property(Property::new("applicability_reason", why));
     }

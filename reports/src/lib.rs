@@ -126,12 +126,7 @@ fn is_blocking_failure(case: &CaseResult) -> bool {
 /// `a, b, c (+2 more)`: keeps reasons short when many cases share one.
 fn id_list(ids: &[&str]) -> String {
     const SHOWN: usize = 3;
-    let mut s = ids
-        .iter()
-        .take(SHOWN)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut s = ids.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
     if ids.len() > SHOWN {
         s.push_str(&format!(" (+{} more)", ids.len() - SHOWN));
     }
@@ -145,11 +140,7 @@ fn id_list(ids: &[&str]) -> String {
 /// interrupted or empty run); else PASS.
 pub fn overall(run: &RunResult) -> Overall {
     let ids = |pred: &dyn Fn(&CaseResult) -> bool| -> Vec<&str> {
-        run.cases
-            .iter()
-            .filter(|c| pred(c))
-            .map(|c| c.meta.id)
-            .collect()
+        run.cases.iter().filter(|c| pred(c)).map(|c| c.meta.id).collect()
     };
 
     let blocking = ids(&is_blocking_failure);
@@ -172,18 +163,12 @@ pub fn overall(run: &RunResult) -> Overall {
             "inconclusive",
             ids(&|c| c.executed && c.verdict == Verdict::Inconclusive),
         ),
-        (
-            "no verdict",
-            ids(&|c| c.executed && c.verdict == Verdict::None),
-        ),
+        ("no verdict", ids(&|c| c.executed && c.verdict == Verdict::None)),
         (
             "non-required case failed or errored",
             ids(&|c| c.executed && c.verdict >= Verdict::Fail),
         ),
-        (
-            "required case not run",
-            ids(&|c| !c.executed && is_required(c)),
-        ),
+        ("required case not run", ids(&|c| !c.executed && is_required(c))),
     ];
     for (what, list) in groups {
         if !list.is_empty() {

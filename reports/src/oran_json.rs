@@ -12,9 +12,7 @@
 //! inconclusive observation is a SKIP metric: its requirement was not judged.
 
 use serde_json::{Map, Value, json};
-use suites::model::{
-    Applicability, Artifact, CaseResult, Finding, Measurement, RunResult, SpecRef, Status, Verdict,
-};
+use suites::model::{Applicability, Artifact, CaseResult, Finding, Measurement, RunResult, SpecRef, Status, Verdict};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -239,11 +237,7 @@ fn tags(run: &RunResult) -> Vec<String> {
 }
 
 fn or_unspecified(s: &str) -> &str {
-    if s.trim().is_empty() {
-        "unspecified"
-    } else {
-        s
-    }
+    if s.trim().is_empty() { "unspecified" } else { s }
 }
 
 /// The run's components, plus this harness when the runner did not list it:
@@ -329,12 +323,7 @@ fn specifications(run: &RunResult, lab: &LabInfo) -> Value {
         .flat_map(|c| std::iter::once(&c.meta.clause).chain(c.findings.iter().map(|f| &f.clause)));
     for SpecRef { spec, version, .. } in cited {
         if let Some(url) = publisher_url(spec) {
-            push(
-                spec,
-                version,
-                url,
-                Some("Cited by the test cases of this run."),
-            );
+            push(spec, version, url, Some("Cited by the test cases of this run."));
         }
     }
     Value::Array(out)
@@ -370,11 +359,7 @@ fn run_notes(run: &RunResult, lab: &LabInfo) -> Value {
     let mut notes = vec![
         note(
             &format!("Overall result: {}", o.outcome),
-            &format!(
-                "{}. Worst verdict of the executed cases: {}.",
-                o.reason,
-                run.overall()
-            ),
+            &format!("{}. Worst verdict of the executed cases: {}.", o.reason, run.overall()),
         ),
         note(
             "Verdict mapping",
@@ -462,8 +447,7 @@ fn groups(run: &RunResult) -> Vec<Value> {
     classes
         .into_iter()
         .map(|class| {
-            let members: Vec<&CaseResult> =
-                run.cases.iter().filter(|c| c.meta.class == class).collect();
+            let members: Vec<&CaseResult> = run.cases.iter().filter(|c| c.meta.class == class).collect();
             json!({
                 "number": group_number(&members),
                 "name": clip(class, 255),
@@ -539,35 +523,32 @@ fn number(v: f64) -> Value {
 /// common abbreviations are renamed, sub-millisecond times are converted to
 /// milliseconds, and anything else becomes text that keeps the unit.
 fn measurement(m: &Measurement) -> Value {
-    let (units, values, converted): (&str, Vec<Value>, Option<&str>) =
-        if SCHEMA_UNITS.contains(&m.unit) {
-            (m.unit, m.values.iter().copied().map(number).collect(), None)
-        } else {
-            let scaled = |unit: &'static str, divisor: f64| {
-                let vals = m.values.iter().map(|v| number(v / divisor)).collect();
-                (unit, vals, Some(m.unit))
-            };
-            match m.unit.to_ascii_lowercase().as_str() {
-                "ms" | "msec" | "milliseconds" => scaled("millisecond", 1.0),
-                "us" | "µs" | "μs" | "usec" | "microsecond" | "microseconds" => {
-                    scaled("millisecond", 1e3)
-                }
-                "ns" | "nsec" | "nanosecond" | "nanoseconds" => scaled("millisecond", 1e6),
-                "s" | "sec" | "seconds" => scaled("second", 1.0),
-                "%" | "percent" => scaled("percentage", 1.0),
-                "bool" => scaled("boolean", 1.0),
-                "db" => scaled("dB", 1.0),
-                "dbm" => scaled("dBm", 1.0),
-                _ => {
-                    let vals = m
-                        .values
-                        .iter()
-                        .map(|v| json!(format!("{v} {}", m.unit).trim_end()))
-                        .collect();
-                    ("text", vals, Some(m.unit))
-                }
-            }
+    let (units, values, converted): (&str, Vec<Value>, Option<&str>) = if SCHEMA_UNITS.contains(&m.unit) {
+        (m.unit, m.values.iter().copied().map(number).collect(), None)
+    } else {
+        let scaled = |unit: &'static str, divisor: f64| {
+            let vals = m.values.iter().map(|v| number(v / divisor)).collect();
+            (unit, vals, Some(m.unit))
         };
+        match m.unit.to_ascii_lowercase().as_str() {
+            "ms" | "msec" | "milliseconds" => scaled("millisecond", 1.0),
+            "us" | "µs" | "μs" | "usec" | "microsecond" | "microseconds" => scaled("millisecond", 1e3),
+            "ns" | "nsec" | "nanosecond" | "nanoseconds" => scaled("millisecond", 1e6),
+            "s" | "sec" | "seconds" => scaled("second", 1.0),
+            "%" | "percent" => scaled("percentage", 1.0),
+            "bool" => scaled("boolean", 1.0),
+            "db" => scaled("dB", 1.0),
+            "dbm" => scaled("dBm", 1.0),
+            _ => {
+                let vals = m
+                    .values
+                    .iter()
+                    .map(|v| json!(format!("{v} {}", m.unit).trim_end()))
+                    .collect();
+                ("text", vals, Some(m.unit))
+            }
+        }
+    };
     let values = if values.is_empty() {
         vec![json!("no value recorded")]
     } else {
@@ -601,11 +582,7 @@ fn measurement(m: &Measurement) -> Value {
 }
 
 fn artifact(a: &Artifact) -> Value {
-    let name = if a.name.trim().is_empty() {
-        &a.path
-    } else {
-        &a.name
-    };
+    let name = if a.name.trim().is_empty() { &a.path } else { &a.name };
     let description = if a.description.trim().is_empty() {
         name
     } else {
@@ -648,27 +625,17 @@ fn test_case(run: &RunResult, case: &CaseResult) -> Value {
     let state = case_state(case, run.interrupted);
     let status = status_str(m.status);
 
-    let mut metrics: Vec<Value> = case
-        .findings
-        .iter()
-        .map(|f| finding_metric(f, status))
-        .collect();
+    let mut metrics: Vec<Value> = case.findings.iter().map(|f| finding_metric(f, status)).collect();
     if metrics.is_empty() {
         metrics.push(summary_metric(case, &state, status));
     }
 
     let mut out = Map::new();
     out.insert("number".into(), json!(m.number));
-    out.insert(
-        "name".into(),
-        json!(clip(&format!("{} {}", m.id, m.title), 255)),
-    );
+    out.insert("name".into(), json!(clip(&format!("{} {}", m.id, m.title), 255)));
     out.insert(
         "description".into(),
-        json!(clip(
-            &format!("{} Requirement: {}.", m.purpose, m.clause),
-            1023
-        )),
+        json!(clip(&format!("{} Requirement: {}.", m.purpose, m.clause), 1023)),
     );
     out.insert("result".into(), json!(case_outcome(&state).as_str()));
     out.insert("status".into(), json!(status));

@@ -61,15 +61,17 @@ fn paint_outcome(o: Outcome) -> String {
 /// `CUS.0 v10.00 §8.3.3` for `O-RAN.WG4.CUS.0`: the working-group prefix adds
 /// width, not information, in a terminal table.
 fn short_clause(c: &suites::model::SpecRef) -> String {
-    let spec = c.spec.strip_prefix("O-RAN.").map(|s| s.split_once('.').map_or(s, |(_, rest)| rest)).unwrap_or(c.spec);
+    let spec = c
+        .spec
+        .strip_prefix("O-RAN.")
+        .map(|s| s.split_once('.').map_or(s, |(_, rest)| rest))
+        .unwrap_or(c.spec);
     format!("{spec} v{} §{}", c.version, c.clause)
 }
 
 /// Table rows must stay one line each whatever a reason contains.
 fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The table, a totals line and the overall result.
@@ -120,11 +122,7 @@ pub fn terminal_summary_with(run: &RunResult, style: SummaryStyle) -> String {
 
     for (case, (state, clause, reason)) in run.cases.iter().zip(&rows) {
         let label = format!("{:<verdict_w$}", state.label().to_uppercase());
-        let label = if style.colour {
-            paint(&label, state)
-        } else {
-            label
-        };
+        let label = if style.colour { paint(&label, state) } else { label };
         let line = format!(
             "{:<id_w$}  {label}  {:<status_w$}  {:<clause_w$}  {}",
             case.meta.id,
@@ -152,7 +150,12 @@ pub fn terminal_summary_with(run: &RunResult, style: SummaryStyle) -> String {
             ));
         }
         if case.findings.is_empty() {
-            details.push_str(&format!("  {} {}: {}\n", case.meta.id, state.label().to_uppercase(), one_line(&case.reason)));
+            details.push_str(&format!(
+                "  {} {}: {}\n",
+                case.meta.id,
+                state.label().to_uppercase(),
+                one_line(&case.reason)
+            ));
         }
     }
     if !details.is_empty() {

@@ -29,9 +29,7 @@ fn prop<'a>(tc: &'a quick_junit::TestCase, name: &str) -> Vec<&'a str> {
 
 fn skipped_message(tc: &quick_junit::TestCase) -> String {
     match &tc.status {
-        TestCaseStatus::Skipped { message, .. } => {
-            message.as_ref().map(|m| m.to_string()).unwrap_or_default()
-        }
+        TestCaseStatus::Skipped { message, .. } => message.as_ref().map(|m| m.to_string()).unwrap_or_default(),
         other => panic!("{} should be skipped, is {other:?}", tc.name.as_str()),
     }
 }
@@ -49,17 +47,11 @@ fn counts_match_the_cases() {
     let names: Vec<&str> = report.test_suites.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        [
-            "oran-conformance.CMP",
-            "oran-conformance.DLM",
-            "oran-conformance.NRG"
-        ]
+        ["oran-conformance.CMP", "oran-conformance.DLM", "oran-conformance.NRG"]
     );
     for suite in &report.test_suites {
         let n = suite.test_cases.len();
-        let count = |f: &dyn Fn(&TestCaseStatus) -> bool| {
-            suite.test_cases.iter().filter(|c| f(&c.status)).count()
-        };
+        let count = |f: &dyn Fn(&TestCaseStatus) -> bool| suite.test_cases.iter().filter(|c| f(&c.status)).count();
         assert_eq!(suite.tests, n, "{}", suite.name.as_str());
         assert_eq!(
             suite.failures,
@@ -81,10 +73,7 @@ fn counts_match_the_cases() {
                 }
             ))
         );
-        assert_eq!(
-            suite.skipped,
-            count(&|s| matches!(s, TestCaseStatus::Skipped { .. }))
-        );
+        assert_eq!(suite.skipped, count(&|s| matches!(s, TestCaseStatus::Skipped { .. })));
     }
 }
 
@@ -137,10 +126,7 @@ fn each_verdict_maps_as_documented() {
         skipped_message(find(&report, "OFH.NRG.SLP.02")),
         "not applicable: PICS: DUT does not claim sleep modes"
     );
-    assert_eq!(
-        skipped_message(find(&report, "OFH.CMP.MOD.01")),
-        "not run: interrupted"
-    );
+    assert_eq!(skipped_message(find(&report, "OFH.CMP.MOD.01")), "not run: interrupted");
 }
 
 #[test]
@@ -176,10 +162,7 @@ fn not_run_reason_is_kept_when_given() {
         "not selected",
     );
     let report = parse(&reports::junit_xml(&run_with(vec![case], false)));
-    assert_eq!(
-        skipped_message(find(&report, "X.SEL.01")),
-        "not run: not selected"
-    );
+    assert_eq!(skipped_message(find(&report, "X.SEL.01")), "not run: not selected");
 }
 
 #[test]
@@ -198,10 +181,7 @@ fn properties_describe_the_case() {
     assert_eq!(prop(tc, "seed"), [run.seed.to_string().as_str()]);
     assert_eq!(
         prop(tc, "artifact"),
-        [
-            "cases/OFH.CMP.BFP.UL.01/fh.pcap",
-            "cases/OFH.CMP.BFP.UL.01/case.log"
-        ]
+        ["cases/OFH.CMP.BFP.UL.01/fh.pcap", "cases/OFH.CMP.BFP.UL.01/case.log"]
     );
 
     let na = find(&report, "OFH.NRG.SLP.02");

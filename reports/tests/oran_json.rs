@@ -79,11 +79,7 @@ const COMPONENT: Shape = Shape {
         "configurationNotes",
         "configurationParameters",
     ],
-    required: &[
-        "componentDescription",
-        "manufacturerName",
-        "manufacturerModel",
-    ],
+    required: &["componentDescription", "manufacturerName", "manufacturerModel"],
 };
 const LAB: Shape = Shape {
     allowed: &["name", "address", "contacts", "links"],
@@ -121,14 +117,7 @@ const CASE: Shape = Shape {
         "stopDate",
         "contacts",
     ],
-    required: &[
-        "number",
-        "name",
-        "description",
-        "result",
-        "status",
-        "metrics",
-    ],
+    required: &["number", "name", "description", "result", "status", "metrics"],
 };
 const MEASUREMENT: Shape = Shape {
     allowed: &["name", "description", "values", "units", "references"],
@@ -169,14 +158,9 @@ const TEST_TYPES: &[&str] = &["conformance", "interoperability", "end-to-end", "
 // ---- a structural checker ----------------------------------------------------
 
 fn object<'a>(v: &'a Value, shape: &Shape, at: &str) -> &'a serde_json::Map<String, Value> {
-    let m = v
-        .as_object()
-        .unwrap_or_else(|| panic!("{at}: not an object"));
+    let m = v.as_object().unwrap_or_else(|| panic!("{at}: not an object"));
     for k in m.keys() {
-        assert!(
-            shape.allowed.contains(&k.as_str()),
-            "{at}: key {k:?} not in the schema"
-        );
+        assert!(shape.allowed.contains(&k.as_str()), "{at}: key {k:?} not in the schema");
     }
     for k in shape.required {
         assert!(m.contains_key(*k), "{at}: required key {k:?} missing");
@@ -236,10 +220,7 @@ fn links(v: &Value, at: &str) {
     for (i, l) in non_empty(v, at).iter().enumerate() {
         let m = object(l, &LINK, &format!("{at}[{i}]"));
         let url = string(&m["url"], usize::MAX, at);
-        assert!(
-            url.starts_with("https://") || url.starts_with("http://"),
-            "{at}: {url}"
-        );
+        assert!(url.starts_with("https://") || url.starts_with("http://"), "{at}: {url}");
     }
 }
 
@@ -314,11 +295,7 @@ fn check_document(doc: &Value) {
         date_time(x, "testMetadata.stopDate");
     }
     string(&md["dutName"], 255, "dutName");
-    one_of(
-        &md["result"],
-        &["PASS", "FAIL", "WARN"],
-        "testMetadata.result",
-    );
+    one_of(&md["result"], &["PASS", "FAIL", "WARN"], "testMetadata.result");
     one_of(&md["testType"], TEST_TYPES, "testType");
     let id = md["testId"].as_str().unwrap();
     let parsed = uuid::Uuid::parse_str(id).expect("testId is a UUID");
@@ -364,10 +341,7 @@ fn check_document(doc: &Value) {
         let m = object(s, &SPECIFICATION, &at);
         links(&m["links"], &at);
     }
-    for (i, item) in non_empty(&root["testResults"], "testResults")
-        .iter()
-        .enumerate()
-    {
+    for (i, item) in non_empty(&root["testResults"], "testResults").iter().enumerate() {
         result_item(item, &format!("testResults[{i}]"));
     }
     if let Some(n) = root.get("notes") {
@@ -457,29 +431,17 @@ fn case_fields() {
             .unwrap()
             .starts_with("eCPRI v2.0 §3.1.3.1")
     );
-    assert!(
-        c.get("measurements").is_none(),
-        "no key without measurements"
-    );
+    assert!(c.get("measurements").is_none(), "no key without measurements");
     assert!(c.get("artifacts").is_none(), "no key without artifacts");
 
-    assert_eq!(
-        case_by_number(&doc, "3.2.2")["status"],
-        "conditionally.mandatory"
-    );
+    assert_eq!(case_by_number(&doc, "3.2.2")["status"], "conditionally.mandatory");
     assert_eq!(case_by_number(&doc, "3.3.1")["status"], "optional");
     // Inconclusive observations are SKIP metrics, not WARN.
-    assert_eq!(
-        case_by_number(&doc, "3.2.2")["metrics"][0]["result"],
-        "SKIP"
-    );
+    assert_eq!(case_by_number(&doc, "3.2.2")["metrics"][0]["result"], "SKIP");
     // A case without findings still has its one metric.
     let na = case_by_number(&doc, "3.3.2");
     assert_eq!(na["metrics"][0]["result"], "SKIP");
-    assert_eq!(
-        na["metrics"][0]["measurements"][0]["values"][0],
-        "not applicable"
-    );
+    assert_eq!(na["metrics"][0]["measurements"][0]["values"][0], "not applicable");
 }
 
 #[test]
@@ -492,12 +454,7 @@ fn measurements_and_artifacts() {
     // Microseconds are not in the schema's units: converted to milliseconds.
     assert_eq!(m[1]["units"], "millisecond");
     assert_eq!(m[1]["values"][0], 0.125);
-    assert!(
-        m[1]["description"]
-            .as_str()
-            .unwrap()
-            .contains("recorded in us")
-    );
+    assert!(m[1]["description"].as_str().unwrap().contains("recorded in us"));
     // An unknown unit stays readable as text, and NaN is not a JSON null.
     assert_eq!(m[2]["units"], "text");
     assert_eq!(m[2]["values"][0], "NaN dB rms");
@@ -523,10 +480,7 @@ fn groups_per_class_with_stable_numbers() {
             )
         })
         .collect();
-    assert_eq!(
-        groups,
-        [("CMP", "3.1", 3), ("DLM", "3.2", 2), ("NRG", "3.3", 2)]
-    );
+    assert_eq!(groups, [("CMP", "3.1", 3), ("DLM", "3.2", 2), ("NRG", "3.3", 2)]);
 
     // Selecting one case of a class does not renumber its group.
     let one = run_with(
@@ -563,39 +517,22 @@ fn overall_result() {
     assert_eq!(overall_of(vec![mandatory(Verdict::Pass)], false).0, Pass);
     assert_eq!(overall_of(vec![mandatory(Verdict::Fail)], false).0, Fail);
     assert_eq!(overall_of(vec![mandatory(Verdict::Error)], false).0, Fail);
-    assert_eq!(
-        overall_of(vec![mandatory(Verdict::Inconclusive)], false).0,
-        Warn
-    );
+    assert_eq!(overall_of(vec![mandatory(Verdict::Inconclusive)], false).0, Warn);
     assert_eq!(overall_of(vec![mandatory(Verdict::None)], false).0, Warn);
     assert_eq!(overall_of(every_verdict().cases, true).0, Fail);
 
     // An optional case that fails is not a DUT failure, but is not a pass either.
-    let optional_fail = ran(
-        meta("O.01", "1.1.2", "M", Status::Optional),
-        Verdict::Fail,
-        "r",
-    );
+    let optional_fail = ran(meta("O.01", "1.1.2", "M", Status::Optional), Verdict::Fail, "r");
     let mut optional_fail_optional = optional_fail.clone();
     optional_fail_optional.applicability = Applicability::Optional;
-    let (o, reason) = overall_of(
-        vec![mandatory(Verdict::Pass), optional_fail_optional],
-        false,
-    );
+    let (o, reason) = overall_of(vec![mandatory(Verdict::Pass), optional_fail_optional], false);
     assert_eq!(o, Warn);
     assert!(reason.contains("O.01"), "{reason}");
 
     // A conditional case that the DUT's capabilities make required blocks.
-    let mut conditional = ran(
-        meta("C.01", "1.1.3", "M", Status::Conditional),
-        Verdict::Fail,
-        "r",
-    );
+    let mut conditional = ran(meta("C.01", "1.1.3", "M", Status::Conditional), Verdict::Fail, "r");
     conditional.applicability = Applicability::Required;
-    assert_eq!(
-        overall_of(vec![mandatory(Verdict::Pass), conditional], false).0,
-        Fail
-    );
+    assert_eq!(overall_of(vec![mandatory(Verdict::Pass), conditional], false).0, Fail);
 
     // Not applicable cases do not stop a pass ...
     let na = not_run(
@@ -603,20 +540,14 @@ fn overall_result() {
         Applicability::NotApplicable("PICS".into()),
         "",
     );
-    assert_eq!(
-        overall_of(vec![mandatory(Verdict::Pass), na.clone()], false).0,
-        Pass
-    );
+    assert_eq!(overall_of(vec![mandatory(Verdict::Pass), na.clone()], false).0, Pass);
     // ... a required case that did not run does, and so does an interruption.
     let skipped = not_run(
         meta("R.01", "1.1.5", "M", Status::Mandatory),
         Applicability::Required,
         "not selected",
     );
-    assert_eq!(
-        overall_of(vec![mandatory(Verdict::Pass), skipped], false).0,
-        Warn
-    );
+    assert_eq!(overall_of(vec![mandatory(Verdict::Pass), skipped], false).0, Warn);
     assert_eq!(overall_of(vec![mandatory(Verdict::Pass)], true).0, Warn);
     // Nothing executed is never a pass.
     assert_eq!(overall_of(vec![na], false).0, Warn);
@@ -634,20 +565,13 @@ fn metadata_and_lab() {
     assert_eq!(md["startDate"], "2025-06-01T10:00:00Z");
     assert_eq!(md["stopDate"], "2025-06-01T10:05:00Z");
     // The seed survives exactly, as a string.
-    assert_eq!(
-        md["configurationParameters"]["stimulusSeed"],
-        run.seed.to_string()
-    );
+    assert_eq!(md["configurationParameters"]["stimulusSeed"], run.seed.to_string());
     assert!(md.get("iotProfile").is_none(), "no WG4 IOT version given");
 
     assert_eq!(doc["testLab"]["contacts"][0]["email"], "lab@example.org");
     // The harness is listed as a testbed component.
     let comps = doc["testbedComponents"].as_array().unwrap();
-    assert!(
-        comps
-            .iter()
-            .any(|c| c["componentDescription"] == "test harness")
-    );
+    assert!(comps.iter().any(|c| c["componentDescription"] == "test harness"));
     // Cited specifications with a known publisher are listed.
     let specs: Vec<&str> = doc["testSpecifications"]
         .as_array()
@@ -657,12 +581,7 @@ fn metadata_and_lab() {
         .collect();
     assert_eq!(specs, ["O-RAN.WG4.CUS.0", "eCPRI"]);
     // Tags fit the schema's pattern.
-    assert!(
-        doc["tags"]
-            .as_array()
-            .unwrap()
-            .contains(&"compression".into())
-    );
+    assert!(doc["tags"].as_array().unwrap().contains(&"compression".into()));
 }
 
 #[test]
@@ -686,17 +605,11 @@ fn lab_profile_overrides() {
     };
     let doc = results_json(&run, &lab);
     check_document(&doc);
-    assert_eq!(
-        doc["testLab"]["contacts"][0]["organization"],
-        "Example Lab Ltd"
-    );
+    assert_eq!(doc["testLab"]["contacts"][0]["organization"], "Example Lab Ltd");
     let specs = doc["testSpecifications"].as_array().unwrap();
     // The lab's own link wins; the spec is not listed twice.
     assert_eq!(specs.len(), 2);
-    assert_eq!(
-        specs[0]["links"][0]["url"],
-        "https://lab.example.org/specs/cus"
-    );
+    assert_eq!(specs[0]["links"][0]["url"], "https://lab.example.org/specs/cus");
     let iot = &doc["testMetadata"]["iotProfile"];
     assert_eq!(iot["wg4IotSpecificationVersion"], "14.00");
     assert_eq!(iot["cusPlaneIotProfileName"], "CAT-A-NoBF");

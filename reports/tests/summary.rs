@@ -16,7 +16,11 @@ fn table_totals_and_overall() {
     let findings = lines.iter().position(|l| *l == "findings:").expect("a findings block");
     assert_eq!(findings, 8);
     assert!(lines[9..].iter().any(|l| l.starts_with("  ") && l.contains(" FAIL: ")));
-    let lines: Vec<&str> = lines[..8].iter().chain(lines[lines.len() - 2..].iter()).copied().collect();
+    let lines: Vec<&str> = lines[..8]
+        .iter()
+        .chain(lines[lines.len() - 2..].iter())
+        .copied()
+        .collect();
     assert_eq!(lines.len(), 10);
     assert!(lines[1].starts_with("OFH.CMP.BFP.UL.01  PASS "));
     assert!(lines[1].contains("mandatory"));
@@ -37,25 +41,14 @@ fn table_totals_and_overall() {
 fn totals_leave_out_zero_counts() {
     let run = run_with(
         vec![
-            ran(
-                meta("A.01", "1.1.1", "A", Status::Mandatory),
-                Verdict::Pass,
-                "ok",
-            ),
-            ran(
-                meta("A.02", "1.1.2", "A", Status::Mandatory),
-                Verdict::Pass,
-                "ok",
-            ),
+            ran(meta("A.01", "1.1.1", "A", Status::Mandatory), Verdict::Pass, "ok"),
+            ran(meta("A.02", "1.1.2", "A", Status::Mandatory), Verdict::Pass, "ok"),
         ],
         false,
     );
     let s = terminal_summary(&run);
     assert!(s.contains("\n2 cases: 2 pass\n"), "{s}");
-    assert!(
-        s.ends_with("overall: PASS (every required case passed)\n"),
-        "{s}"
-    );
+    assert!(s.ends_with("overall: PASS (every required case passed)\n"), "{s}");
 }
 
 #[test]
@@ -72,10 +65,7 @@ fn reasons_are_cut_to_the_width() {
     let row = s.lines().nth(1).unwrap();
     assert_eq!(row.chars().count(), 100, "{row}");
     assert!(row.ends_with('…'));
-    assert!(
-        row.contains("first line second"),
-        "newlines flattened: {row}"
-    );
+    assert!(row.contains("first line second"), "newlines flattened: {row}");
 }
 
 #[test]

@@ -23,8 +23,7 @@ fn writes_both_files_and_no_leftovers() {
 
     let xml = fs::read_to_string(&paths[0]).unwrap();
     quick_junit::Report::deserialize_from_str(&xml).unwrap();
-    let json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(&paths[1]).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&paths[1]).unwrap()).unwrap();
     assert_eq!(json["testMetadata"]["result"], "FAIL");
 
     let mut names: Vec<String> = fs::read_dir(&dir)

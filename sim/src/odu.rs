@@ -11,9 +11,7 @@ use crate::timing::{AirPos, Nanos, SYMBOLS_PER_SLOT};
 use crate::wire::{self, Sender, SeqCounters, UplaneChunk};
 use codecs::ecpri::MessageType;
 use codecs::fronthaul::compression::{self, UdCompHdr};
-use codecs::fronthaul::cplane::{
-    CplaneBody, CplaneMessage, CplaneSection, FrameStructure, SectionType, TypeHeader,
-};
+use codecs::fronthaul::cplane::{CplaneBody, CplaneMessage, CplaneSection, FrameStructure, SectionType, TypeHeader};
 use codecs::fronthaul::header::{Direction, RadioAppHeader};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -26,7 +24,10 @@ pub enum SlotKind {
     Downlink,
     Uplink,
     /// A special slot: DL symbols first, then guard, then UL symbols at the end.
-    Special { dl_symbols: u8, ul_symbols: u8 },
+    Special {
+        dl_symbols: u8,
+        ul_symbols: u8,
+    },
 }
 
 impl SlotKind {
@@ -79,7 +80,10 @@ impl FromStr for SlotPattern {
             .map(|c| match c.to_ascii_uppercase() {
                 'D' => Ok(SlotKind::Downlink),
                 'U' => Ok(SlotKind::Uplink),
-                'S' => Ok(SlotKind::Special { dl_symbols: dl, ul_symbols: ul }),
+                'S' => Ok(SlotKind::Special {
+                    dl_symbols: dl,
+                    ul_symbols: ul,
+                }),
                 other => Err(format!("slot pattern letter {other:?}: want D, U or S")),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -283,7 +287,11 @@ impl Odu {
 
     fn carrier_num_prb_field(&self) -> u8 {
         // numPrbc = 0 means "all PRBs of the carrier"; needed above 255 PRBs.
-        if self.cfg.carrier.prbs > 255 { 0 } else { self.cfg.carrier.prbs as u8 }
+        if self.cfg.carrier.prbs > 255 {
+            0
+        } else {
+            self.cfg.carrier.prbs as u8
+        }
     }
 
     fn cplane_frame(
@@ -346,7 +354,10 @@ impl Odu {
                 let header = self.app_header(Direction::Downlink, 0, pos);
                 // DL udCompHdr in C-plane is reserved for DL: the U-plane format
                 // comes from the M-plane (static) or the U-plane itself.
-                let th = TypeHeader::St1 { ud_comp_hdr: UdCompHdr::from_byte(0), reserved: 0 };
+                let th = TypeHeader::St1 {
+                    ud_comp_hdr: UdCompHdr::from_byte(0),
+                    reserved: 0,
+                };
                 let sec = self.st1_section(sid, count);
                 let frame = self.cplane_frame(eaxc, header, th, vec![sec]);
                 let plan = SectionPlan {
@@ -377,7 +388,10 @@ impl Odu {
                 let pos = n.pos_of_abs_slot(abs_slot, first);
                 let sid = self.section_id();
                 let header = self.app_header(Direction::Uplink, 0, pos);
-                let th = TypeHeader::St1 { ud_comp_hdr: self.cfg.ul_comp, reserved: 0 };
+                let th = TypeHeader::St1 {
+                    ud_comp_hdr: self.cfg.ul_comp,
+                    reserved: 0,
+                };
                 let sec = self.st1_section(sid, count);
                 let frame = self.cplane_frame(eaxc, header, th, vec![sec]);
                 out.push(Planned {
@@ -398,11 +412,12 @@ impl Odu {
                 });
             }
             let slot_in_frame = (abs_slot % n.slots_per_frame() as u64) as u32;
-            if let Some(p) = self.beh.prach.clone() {
-                if kind == SlotKind::Uplink && slot_in_frame % p.period == p.phase {
-                    for eaxc in self.cfg.carrier.prach_eaxc.clone() {
-                        out.push(self.prach_cplane(eaxc, abs_slot, &p));
-                    }
+            if let Some(p) = self.beh.prach.clone()
+                && kind == SlotKind::Uplink
+                && slot_in_frame % p.period == p.phase
+            {
+                for eaxc in self.cfg.carrier.prach_eaxc.clone() {
+                    out.push(self.prach_cplane(eaxc, abs_slot, &p));
                 }
             }
         }
@@ -426,7 +441,9 @@ impl Odu {
         sec.freq_offset = Some(-(p.num_prb as i32) * 6 * 12);
         let frame = self.cplane_frame(eaxc, header, th, vec![sec]);
         Planned {
-            at: n.air_time(pos).saturating_sub(self.beh.ul_cp_lead + self.beh.transport_delay),
+            at: n
+                .air_time(pos)
+                .saturating_sub(self.beh.ul_cp_lead + self.beh.transport_delay),
             frame,
             kind: TxKind::PrachCplane,
             eaxc,
@@ -446,7 +463,9 @@ impl Odu {
     fn dl_uplane_symbol(&mut self, eaxc: u16, abs_slot: u64, sym: u8, plan: &SectionPlan) -> Vec<Planned> {
         let n = self.cfg.numerology();
         let pos = n.pos_of_abs_slot(abs_slot, sym);
-        let at = n.air_time(pos).saturating_sub(self.beh.dl_up_lead + self.beh.transport_delay);
+        let at = n
+            .air_time(pos)
+            .saturating_sub(self.beh.dl_up_lead + self.beh.transport_delay);
         let comp = self.cfg.dl_comp;
         let presence = self.cfg.dl_comp_presence;
         let per_msg = wire::prbs_per_message(self.cfg.link.mtu, comp, presence) as u16;
@@ -462,7 +481,12 @@ impl Odu {
                 let samples = self.signal.prb(eaxc, abs_slot, sym, p);
                 compression::compress_prb(comp, &samples, &mut iq).expect("supported compression");
             }
-            let chunk = UplaneChunk { section_id: plan.section_id, start_prb: prb, num_prb: count, iq };
+            let chunk = UplaneChunk {
+                section_id: plan.section_id,
+                start_prb: prb,
+                num_prb: count,
+                iq,
+            };
             let data = wire::uplane_data(header, comp, presence, &chunk);
             let seq = self.seq.next(eaxc, MessageType::IqData);
             out.push(Planned {
@@ -471,7 +495,11 @@ impl Odu {
                 kind: TxKind::DlUplane,
                 eaxc,
                 pos,
-                sections: vec![SectionPlan { start_prb: prb, num_prb: count, ..plan.clone() }],
+                sections: vec![SectionPlan {
+                    start_prb: prb,
+                    num_prb: count,
+                    ..plan.clone()
+                }],
             });
             prb += count;
         }
@@ -544,7 +572,10 @@ impl Node for Odu {
         }
         self.queue.pop();
         let p = self.pending.remove(&order)?;
-        Some(Transmit { at: p.at, frame: p.frame })
+        Some(Transmit {
+            at: p.at,
+            frame: p.frame,
+        })
     }
 
     fn poll_timeout(&self) -> Option<Nanos> {
@@ -566,4 +597,3 @@ impl UdCompPresence {
         }
     }
 }
-

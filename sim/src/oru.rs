@@ -270,18 +270,28 @@ impl Oru {
     }
 
     fn resolve(&self, now: Nanos, h: &RadioAppHeader) -> Option<AirPos> {
-        self.cfg.numerology().resolve(now, h.frame_id, h.subframe_id, h.slot_id, h.symbol_id)
+        self.cfg
+            .numerology()
+            .resolve(now, h.frame_id, h.subframe_id, h.slot_id, h.symbol_id)
     }
 
     fn on_cplane(&mut self, now: Nanos, eaxc: u16, seq: u8, data: &[u8]) {
-        let provisional = CounterKey { eaxc, plane: Plane::C, downlink: true };
+        let provisional = CounterKey {
+            eaxc,
+            plane: Plane::C,
+            downlink: true,
+        };
         let Ok(msg) = CplaneMessage::parse(data) else {
             self.count(provisional).total += 1;
             self.count(provisional).corrupt += 1;
             return;
         };
         let downlink = msg.header.direction == Direction::Downlink;
-        let key = CounterKey { eaxc, plane: Plane::C, downlink };
+        let key = CounterKey {
+            eaxc,
+            plane: Plane::C,
+            downlink,
+        };
         self.count(key).total += 1;
         self.check_seq(key, seq);
         let Some(pos) = self.resolve(now, &msg.header) else {
@@ -292,7 +302,9 @@ impl Oru {
         if !self.admit(key, w) {
             return;
         }
-        let CplaneBody::Sections { type_header, sections } = &msg.body else { return };
+        let CplaneBody::Sections { type_header, sections } = &msg.body else {
+            return;
+        };
         let comp = match type_header {
             TypeHeader::St1 { ud_comp_hdr, .. } | TypeHeader::St3 { ud_comp_hdr, .. } => *ud_comp_hdr,
             TypeHeader::St5 { ud_comp_hdr, .. } => *ud_comp_hdr,
@@ -311,7 +323,16 @@ impl Oru {
                     num_prb,
                 });
             } else {
-                self.answer_ul(eaxc, abs_slot, &msg.header, s.section_id, s.start_prb, num_prb, s.num_symbol, comp);
+                self.answer_ul(
+                    eaxc,
+                    abs_slot,
+                    &msg.header,
+                    s.section_id,
+                    s.start_prb,
+                    num_prb,
+                    s.num_symbol,
+                    comp,
+                );
             }
         }
         // Forget DL announcements for slots well in the past.
@@ -338,13 +359,29 @@ impl Oru {
         let mut eth = wire::ethernet_header(&self.cfg, Sender::Ru);
         eth.ethertype = ecpri::ETHERTYPE_ECPRI;
         let revision = if fault == OruFault::BadEcpriRevision { 2 } else { 1 };
-        let section_id = if fault == OruFault::WrongSectionId { (section_id + 1) % 4095 } else { section_id };
-        let filter_index = if fault == OruFault::PrachFilterIndex { 0 } else { h.filter_index };
-        let direction = if fault == OruFault::WrongDirection { Direction::Downlink } else { Direction::Uplink };
+        let section_id = if fault == OruFault::WrongSectionId {
+            (section_id + 1) % 4095
+        } else {
+            section_id
+        };
+        let filter_index = if fault == OruFault::PrachFilterIndex {
+            0
+        } else {
+            h.filter_index
+        };
+        let direction = if fault == OruFault::WrongDirection {
+            Direction::Downlink
+        } else {
+            Direction::Uplink
+        };
         let end_symbol = (h.symbol_id + num_symbol).min(crate::timing::SYMBOLS_PER_SLOT);
         for sym in h.symbol_id..end_symbol {
             let pos = n.pos_of_abs_slot(abs_slot, sym);
-            let ta3 = if fault == OruFault::LateUl { self.cfg.delay.ta3_max + 60_000 } else { self.beh.ta3 };
+            let ta3 = if fault == OruFault::LateUl {
+                self.cfg.delay.ta3_max + 60_000
+            } else {
+                self.beh.ta3
+            };
             let at = n.air_time(pos) + ta3;
             let header = RadioAppHeader {
                 direction,
@@ -371,10 +408,15 @@ impl Oru {
                         iq[at_byte] = (iq[at_byte] & 0xF0) | (e + 1).min(15);
                     }
                 }
-                let chunk = UplaneChunk { section_id, start_prb: prb, num_prb: count, iq };
+                let chunk = UplaneChunk {
+                    section_id,
+                    start_prb: prb,
+                    num_prb: count,
+                    iq,
+                };
                 let data = wire::uplane_data(header, comp, presence, &chunk);
                 self.sent_ul += 1;
-                if fault == OruFault::SeqGap && self.sent_ul % 16 == 0 {
+                if fault == OruFault::SeqGap && self.sent_ul.is_multiple_of(16) {
                     self.seq.skip(eaxc, MessageType::IqData);
                 }
                 let seq = self.seq.next(eaxc, MessageType::IqData);
@@ -388,7 +430,11 @@ impl Oru {
     }
 
     fn on_uplane(&mut self, now: Nanos, eaxc: u16, seq: u8, data: &[u8]) {
-        let key = CounterKey { eaxc, plane: Plane::U, downlink: true };
+        let key = CounterKey {
+            eaxc,
+            plane: Plane::U,
+            downlink: true,
+        };
         self.count(key).total += 1;
         let ucfg = UplaneConfig {
             comp: self.cfg.dl_comp_presence.to_mode(self.cfg.dl_comp),
@@ -439,7 +485,9 @@ impl Oru {
 
 impl Node for Oru {
     fn handle_frame(&mut self, now: Nanos, frame: &[u8]) {
-        let Ok(f) = framing::parse_frame(frame, &Default::default()) else { return };
+        let Ok(f) = framing::parse_frame(frame, &Default::default()) else {
+            return;
+        };
         let Ok(msgs) = ecpri::parse_pdu(f.ecpri) else { return };
         for m in msgs {
             match m.payload {

@@ -78,8 +78,8 @@ impl Numerology {
         // TS 38.211 §5.3.1: N_CP = 144*kappa*2^-mu, plus 16*kappa for the
         // symbols l = 0 and l = 7*2^mu of every subframe (counted per subframe).
         let mu = self.0 as u64;
-        let n_u = 2048 * KAPPA >> mu;
-        let n_cp = 144 * KAPPA >> mu;
+        let n_u = (2048 * KAPPA) >> mu;
+        let n_cp = (144 * KAPPA) >> mu;
         let l = slot as u64 * SYMBOLS_PER_SLOT as u64 + symbol as u64;
         let half = 7u64 << mu;
         // Long-CP symbols before index l: l = 0 always, l = half once l > half.
@@ -108,7 +108,12 @@ impl Numerology {
         candidates
             .into_iter()
             .flatten()
-            .map(|cycle| AirPos { frame: cycle * FRAMES_PER_CYCLE + frame_id as u64, subframe, slot, symbol })
+            .map(|cycle| AirPos {
+                frame: cycle * FRAMES_PER_CYCLE + frame_id as u64,
+                subframe,
+                slot,
+                symbol,
+            })
             .min_by_key(|p| self.air_time(*p).abs_diff(near))
     }
 
@@ -120,7 +125,12 @@ impl Numerology {
     pub fn pos_of_abs_slot(self, abs_slot: u64, symbol: u8) -> AirPos {
         let spsf = self.slots_per_subframe() as u64;
         let sf_abs = abs_slot / spsf;
-        AirPos { frame: sf_abs / 10, subframe: (sf_abs % 10) as u8, slot: (abs_slot % spsf) as u8, symbol }
+        AirPos {
+            frame: sf_abs / 10,
+            subframe: (sf_abs % 10) as u8,
+            slot: (abs_slot % spsf) as u8,
+            symbol,
+        }
     }
 }
 
@@ -156,8 +166,7 @@ mod tests {
         for mu in 0..=4 {
             let n = Numerology::new(mu).unwrap();
             let last_slot = n.slots_per_subframe() - 1;
-            let end = n.symbol_offset_tc(last_slot, 13)
-                + ((2048 * KAPPA >> mu) + (144 * KAPPA >> mu));
+            let end = n.symbol_offset_tc(last_slot, 13) + (((2048 * KAPPA) >> mu) + ((144 * KAPPA) >> mu));
             assert_eq!(end, TC_PER_SUBFRAME, "mu {mu}");
         }
     }
@@ -165,7 +174,12 @@ mod tests {
     #[test]
     fn symbol_durations_at_30khz() {
         let n = Numerology::new(1).unwrap();
-        let p = |slot, symbol| AirPos { frame: 0, subframe: 0, slot, symbol };
+        let p = |slot, symbol| AirPos {
+            frame: 0,
+            subframe: 0,
+            slot,
+            symbol,
+        };
         // Symbol 0 has the long CP: (2048+144)*64/2 + 16*64 Tc = 71168 Tc = 36.197 us
         // (the extra 16*kappa is not scaled by 2^-mu).
         assert_eq!(n.air_time(p(0, 1)), 36_197);
@@ -178,7 +192,12 @@ mod tests {
     #[test]
     fn resolve_picks_nearest_frame_cycle() {
         let n = Numerology::new(1).unwrap();
-        let pos = AirPos { frame: 256 * 3 + 255, subframe: 9, slot: 1, symbol: 13 };
+        let pos = AirPos {
+            frame: 256 * 3 + 255,
+            subframe: 9,
+            slot: 1,
+            symbol: 13,
+        };
         let t = n.air_time(pos);
         // Shortly after the cycle wrapped, frameId 255 still means the previous cycle.
         let got = n.resolve(t + 2 * SUBFRAME_NS, 255, 9, 1, 13).unwrap();

@@ -46,26 +46,41 @@ pub fn ethernet_header(cfg: &FronthaulConfig, from: Sender) -> EthernetHeader {
     let vlans = cfg
         .link
         .vlan
-        .map(|vid| VlanTag { tpid: 0x8100, pcp: cfg.link.pcp, dei: false, vid })
+        .map(|vid| VlanTag {
+            tpid: 0x8100,
+            pcp: cfg.link.pcp,
+            dei: false,
+            vid,
+        })
         .into_iter()
         .collect();
-    EthernetHeader { dst, src, vlans, ethertype: ecpri::ETHERTYPE_ECPRI }
+    EthernetHeader {
+        dst,
+        src,
+        vlans,
+        ethertype: ecpri::ETHERTYPE_ECPRI,
+    }
 }
 
 /// One eCPRI message of type 0 or 2 (sequence ID with E = 1, subSeq = 0: the
 /// harness never fragments at the radio transport layer), framed for the wire.
-pub fn frame(
-    eth: &EthernetHeader,
-    revision: u8,
-    msg_type: MessageType,
-    eaxc: u16,
-    seq: u8,
-    data: &[u8],
-) -> Vec<u8> {
-    let seq_id = SeqId { sequence_id: seq, e_bit: true, sub_sequence_id: 0 };
+pub fn frame(eth: &EthernetHeader, revision: u8, msg_type: MessageType, eaxc: u16, seq: u8, data: &[u8]) -> Vec<u8> {
+    let seq_id = SeqId {
+        sequence_id: seq,
+        e_bit: true,
+        sub_sequence_id: 0,
+    };
     let payload = match msg_type {
-        MessageType::IqData => Payload::IqData { pc_id: eaxc, seq_id, data },
-        _ => Payload::RealTimeControl { rtc_id: eaxc, seq_id, data },
+        MessageType::IqData => Payload::IqData {
+            pc_id: eaxc,
+            seq_id,
+            data,
+        },
+        _ => Payload::RealTimeControl {
+            rtc_id: eaxc,
+            seq_id,
+            data,
+        },
     };
     let msg = Message {
         header: CommonHeader {
@@ -103,12 +118,7 @@ pub fn prbs_per_message(mtu: usize, comp: UdCompHdr, presence: UdCompPresence) -
 }
 
 /// Encode the radio application header and U-plane sections of one message.
-pub fn uplane_data(
-    header: RadioAppHeader,
-    comp: UdCompHdr,
-    presence: UdCompPresence,
-    chunk: &UplaneChunk,
-) -> Vec<u8> {
+pub fn uplane_data(header: RadioAppHeader, comp: UdCompHdr, presence: UdCompPresence, chunk: &UplaneChunk) -> Vec<u8> {
     let msg = UplaneMessage {
         header,
         sections: vec![UplaneSection {

@@ -18,7 +18,11 @@ pub fn default_setup(seed: u64) -> Setup {
     let tester = OduBehaviour::centred(&fh);
     let n = fh.numerology();
     Setup {
-        pics: OruPics { ul_comp: vec![fh.ul_comp], section_types: vec![1, 3], rx_counters: true },
+        pics: OruPics {
+            ul_comp: vec![fh.ul_comp],
+            section_types: vec![1, 3],
+            rx_counters: true,
+        },
         tester,
         stimulus: Some(TestSignal::new(seed)),
         transport_delay: 0,

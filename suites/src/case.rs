@@ -4,10 +4,10 @@ use crate::model::{Applicability, CaseMeta, Finding, Measurement, SpecRef, Verdi
 use crate::port::Port;
 use codecs::fronthaul::compression::UdCompHdr;
 use serde::{Deserialize, Serialize};
+use sim::Nanos;
 use sim::config::FronthaulConfig;
 use sim::odu::OduBehaviour;
 use sim::signal::TestSignal;
-use sim::Nanos;
 
 /// Capabilities an O-RU claims (its PICS), as far as the fronthaul cases need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,7 +53,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn finding(&mut self, verdict: Verdict, clause: SpecRef, message: impl Into<String>) {
-        self.findings.push(Finding { verdict, clause, message: message.into() });
+        self.findings.push(Finding {
+            verdict,
+            clause,
+            message: message.into(),
+        });
     }
 
     pub fn measure(&mut self, name: &str, description: &str, unit: &'static str, values: Vec<f64>) {

@@ -4,8 +4,8 @@
 //! the DUT's claimed capabilities, and returns findings that each name the
 //! clause they were judged against; the worst finding is the case's verdict.
 
+pub mod bed;
 pub mod case;
 pub mod model;
 pub mod ofh;
 pub mod port;
-pub mod bed;

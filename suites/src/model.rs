@@ -195,8 +195,7 @@ impl RunResult {
         self.cases.iter().any(|c| {
             c.executed
                 && c.verdict >= Verdict::Fail
-                && (c.meta.status == Status::Mandatory
-                    || c.applicability == Applicability::Required)
+                && (c.meta.status == Status::Mandatory || c.applicability == Applicability::Required)
         })
     }
 }

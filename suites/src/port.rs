@@ -22,7 +22,10 @@ pub enum PortError {
     /// The transport is gone (interface down, peer closed).
     Closed(String),
     /// Asked to send at a time already past.
-    TooLate { at: Nanos, now: Nanos },
+    TooLate {
+        at: Nanos,
+        now: Nanos,
+    },
     Io(String),
 }
 
@@ -132,14 +135,21 @@ impl<D: SimDut> SimPort<D> {
 
     fn record(&mut self, at: Nanos, dir: CaptureDir, frame: &[u8]) {
         if let Some(c) = &mut self.capture {
-            c.push(Captured { at, dir, frame: frame.to_vec() });
+            c.push(Captured {
+                at,
+                dir,
+                frame: frame.to_vec(),
+            });
         }
     }
 
     fn drain_dut(&mut self) {
         while let Some(t) = self.dut.poll_transmit(self.now) {
             self.record(t.at, CaptureDir::FromDut, &t.frame);
-            self.from_dut.push_back(RxFrame { at: t.at + self.delay, frame: t.frame });
+            self.from_dut.push_back(RxFrame {
+                at: t.at + self.delay,
+                frame: t.frame,
+            });
         }
     }
 }

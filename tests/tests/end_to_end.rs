@@ -15,15 +15,28 @@ fn temp_dir(name: &str) -> PathBuf {
     d
 }
 
-fn plan(dir: &PathBuf, fault: OruFault) -> RunPlan {
-    RunPlan { setup: bed::default_setup(DEFAULT_STIMULUS_SEED), fault, select: vec![], dir: dir.clone() }
+fn plan(dir: &std::path::Path, fault: OruFault) -> RunPlan {
+    RunPlan {
+        setup: bed::default_setup(DEFAULT_STIMULUS_SEED),
+        fault,
+        select: vec![],
+        dir: dir.to_path_buf(),
+    }
 }
 
 #[test]
 fn default_run_passes_and_leaves_reports_and_decodable_captures() {
     let dir = temp_dir("default");
-    let mut files = ReportFiles { dir: dir.clone(), lab: reports::LabInfo::default() };
-    let run = runner::run(&plan(&dir, OruFault::None), &suites::ofh::catalogue(), &mut [&mut files]).unwrap();
+    let mut files = ReportFiles {
+        dir: dir.clone(),
+        lab: reports::LabInfo::default(),
+    };
+    let run = runner::run(
+        &plan(&dir, OruFault::None),
+        &suites::ofh::catalogue(),
+        &mut [&mut files],
+    )
+    .unwrap();
 
     assert!(run.cases.len() >= 6);
     for c in &run.cases {
@@ -95,9 +108,16 @@ impl Reporter for StopAfter {
 #[test]
 fn a_run_cut_short_leaves_valid_reports_of_what_finished() {
     let dir = temp_dir("cut");
-    let mut files = ReportFiles { dir: dir.clone(), lab: reports::LabInfo::default() };
+    let mut files = ReportFiles {
+        dir: dir.clone(),
+        lab: reports::LabInfo::default(),
+    };
     let mut stop = StopAfter { after: 3, seen: 0 };
-    let res = runner::run(&plan(&dir, OruFault::None), &suites::ofh::catalogue(), &mut [&mut files, &mut stop]);
+    let res = runner::run(
+        &plan(&dir, OruFault::None),
+        &suites::ofh::catalogue(),
+        &mut [&mut files, &mut stop],
+    );
     assert!(res.is_err());
 
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap();
@@ -111,7 +131,10 @@ fn a_run_cut_short_leaves_valid_reports_of_what_finished() {
     let skipped = results.iter().filter(|c| c["result"] == "SKIP").count();
     assert_eq!(passed, 3);
     assert_eq!(skipped, results.len() - 3);
-    assert_ne!(json["testMetadata"]["result"], "PASS", "an interrupted run is never an overall pass");
+    assert_ne!(
+        json["testMetadata"]["result"], "PASS",
+        "an interrupted run is never an overall pass"
+    );
     let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
     assert!(junit.contains("not run"), "unfinished cases are reported as not run");
     std::fs::remove_dir_all(&dir).ok();

@@ -3,8 +3,7 @@
 #![allow(dead_code)]
 
 use suites::model::{
-    Applicability, Artifact, CaseMeta, CaseResult, Component, Finding, Measurement, RunResult,
-    SpecRef, Status, Verdict,
+    Applicability, Artifact, CaseMeta, CaseResult, Component, Finding, Measurement, RunResult, SpecRef, Status, Verdict,
 };
 
 pub const CUS: &str = "O-RAN.WG4.CUS.0";
@@ -18,12 +17,7 @@ pub fn spec(clause: &'static str) -> SpecRef {
     }
 }
 
-pub fn meta(
-    id: &'static str,
-    number: &'static str,
-    class: &'static str,
-    status: Status,
-) -> CaseMeta {
+pub fn meta(id: &'static str, number: &'static str, class: &'static str, status: Status) -> CaseMeta {
     CaseMeta {
         id,
         number,
@@ -180,15 +174,7 @@ pub fn every_verdict() -> RunResult {
         "",
     );
     run_with(
-        vec![
-            pass,
-            fail,
-            error,
-            inconclusive,
-            none,
-            not_applicable,
-            interrupted,
-        ],
+        vec![pass, fail, error, inconclusive, none, not_applicable, interrupted],
         true,
     )
 }

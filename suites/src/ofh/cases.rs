@@ -12,7 +12,11 @@ use sim::odu::TxKind;
 use sim::oru::Plane;
 use std::collections::{BTreeMap, HashMap};
 
-const ECPRI_SPEC: SpecRef = SpecRef { spec: "eCPRI Specification", version: "2.0", clause: "3.2.3.1" };
+const ECPRI_SPEC: SpecRef = SpecRef {
+    spec: "eCPRI Specification",
+    version: "2.0",
+    clause: "3.2.3.1",
+};
 
 /// Findings common to every case: a port that failed is the harness's
 /// problem (error), not the DUT's.
@@ -66,18 +70,23 @@ impl TestCase for EcpriHeader {
         let mut bad = BTreeMap::<String, u64>::new();
         for f in &obs.frames {
             match f {
-                UlFrame::Undecodable { error, .. } => *bad.entry(format!("undecodable frame: {error}")).or_default() += 1,
+                UlFrame::Undecodable { error, .. } => {
+                    *bad.entry(format!("undecodable frame: {error}")).or_default() += 1
+                }
                 UlFrame::Other { message_type, .. } => {
-                    *bad.entry(format!("unexpected eCPRI message type {message_type} from the O-RU")).or_default() += 1
+                    *bad.entry(format!("unexpected eCPRI message type {message_type} from the O-RU"))
+                        .or_default() += 1
                 }
                 UlFrame::Uplane(m) => {
                     judged += 1;
                     // eCPRI 2.0 §3.2.3.1: "eCPRI Protocol Revision ... 0001b"; reserved bits "shall be 0".
                     if m.ecpri.revision != 1 {
-                        *bad.entry(format!("revision {} (shall be 1)", m.ecpri.revision)).or_default() += 1;
+                        *bad.entry(format!("revision {} (shall be 1)", m.ecpri.revision))
+                            .or_default() += 1;
                     }
                     if m.ecpri.reserved != 0 {
-                        *bad.entry(format!("reserved bits {:#x} (shall be 0)", m.ecpri.reserved)).or_default() += 1;
+                        *bad.entry(format!("reserved bits {:#x} (shall be 0)", m.ecpri.reserved))
+                            .or_default() += 1;
                     }
                     // CUS §5.1.3.2.8: E = 1 and subSequenceId 0 unless radio-transport fragmentation is used.
                     if !m.seq.e_bit || m.seq.sub_sequence_id != 0 {
@@ -96,7 +105,11 @@ impl TestCase for EcpriHeader {
         if judged == 0 && bad.is_empty() {
             no_uplink(&mut out, self.meta().clause);
         } else if bad.is_empty() {
-            out.finding(Verdict::Pass, ECPRI_SPEC, format!("{judged} eCPRI messages with a conformant common header"));
+            out.finding(
+                Verdict::Pass,
+                ECPRI_SPEC,
+                format!("{judged} eCPRI messages with a conformant common header"),
+            );
         }
         out.measure("messages", "eCPRI messages judged", "count", vec![judged as f64]);
         out
@@ -156,7 +169,9 @@ impl TestCase for SequenceId {
             out.finding(
                 Verdict::Fail,
                 clause.clone(),
-                format!("{gaps} gap(s), {lost} sequence ID(s) skipped; first on eAxC {e:#06x}: expected {want}, got {got}"),
+                format!(
+                    "{gaps} gap(s), {lost} sequence ID(s) skipped; first on eAxC {e:#06x}: expected {want}, got {got}"
+                ),
             );
         }
         if dups > 0 {
@@ -165,7 +180,11 @@ impl TestCase for SequenceId {
         if n == 0 {
             no_uplink(&mut out, clause);
         } else if gaps == 0 && dups == 0 {
-            out.finding(Verdict::Pass, clause, format!("{n} messages over {} eAxC(s), sequence continuous", last.len()));
+            out.finding(
+                Verdict::Pass,
+                clause,
+                format!("{n} messages over {} eAxC(s), sequence continuous", last.len()),
+            );
         }
         out.measure("gaps", "sequence gaps observed", "count", vec![gaps as f64]);
         out.measure("duplicates", "repeated sequence IDs", "count", vec![dups as f64]);
@@ -214,30 +233,53 @@ impl TestCase for UplaneHeader {
             judged += 1;
             // §8.3.3: dataDirection "0 = Rx (UL)", payloadVersion "shall be 1".
             if m.header.direction != Direction::Uplink {
-                note("dataDirection is DL (1) in a UL U-plane message", format!("eAxC {:#06x}", m.eaxc));
+                note(
+                    "dataDirection is DL (1) in a UL U-plane message",
+                    format!("eAxC {:#06x}", m.eaxc),
+                );
             }
             if m.header.payload_version != 1 {
-                note("payloadVersion is not 1", format!("payloadVersion {}", m.header.payload_version));
+                note(
+                    "payloadVersion is not 1",
+                    format!("payloadVersion {}", m.header.payload_version),
+                );
             }
             let Some(pos) = m.pos else {
-                note("frame/subframe/slot/symbol out of range for the numerology", format!("{:?}", m.header));
+                note(
+                    "frame/subframe/slot/symbol out of range for the numerology",
+                    format!("{:?}", m.header),
+                );
                 continue;
             };
             let covering = req.covering(m.eaxc, n, pos);
             if covering.is_empty() {
                 note(
                     "names a symbol no UL C-plane requested on this eAxC",
-                    format!("eAxC {:#06x} frame {} subframe {} slot {} symbol {}", m.eaxc, pos.frame_id(), pos.subframe, pos.slot, pos.symbol),
+                    format!(
+                        "eAxC {:#06x} frame {} subframe {} slot {} symbol {}",
+                        m.eaxc,
+                        pos.frame_id(),
+                        pos.subframe,
+                        pos.slot,
+                        pos.symbol
+                    ),
                 );
             } else if !covering.iter().any(|(_, s)| s.filter_index == m.header.filter_index) {
                 note(
                     "filterIndex differs from the requesting C-plane",
-                    format!("got {}, C-plane had {}", m.header.filter_index, covering[0].1.filter_index),
+                    format!(
+                        "got {}, C-plane had {}",
+                        m.header.filter_index, covering[0].1.filter_index
+                    ),
                 );
             }
         }
         for (what, (count, example)) in &bad {
-            out.finding(Verdict::Fail, clause.clone(), format!("{count} message(s): {what} (first: {example})"));
+            out.finding(
+                Verdict::Fail,
+                clause.clone(),
+                format!("{count} message(s): {what} (first: {example})"),
+            );
         }
         if judged == 0 {
             no_uplink(&mut out, clause);
@@ -305,7 +347,9 @@ impl TestCase for CuCoupling {
                 if s.start_prb < c.start_prb || s.start_prb + s.num_prb > c.start_prb + c.num_prb {
                     outside += 1;
                 }
-                let v = answered.entry((m.eaxc, n.abs_slot(pos), pos.symbol, s.section_id)).or_default();
+                let v = answered
+                    .entry((m.eaxc, n.abs_slot(pos), pos.symbol, s.section_id))
+                    .or_default();
                 v.extend((s.start_prb..s.start_prb + s.num_prb).map(u32::from));
             }
         }
@@ -315,7 +359,10 @@ impl TestCase for CuCoupling {
             for (_, c) in list {
                 for sym in c.start_symbol..c.start_symbol + c.num_symbol {
                     expected += c.num_prb as u64;
-                    let mut got = answered.get(&(*eaxc, *slot, sym, c.section_id)).cloned().unwrap_or_default();
+                    let mut got = answered
+                        .get(&(*eaxc, *slot, sym, c.section_id))
+                        .cloned()
+                        .unwrap_or_default();
                     got.sort_unstable();
                     let before = got.len();
                     got.dedup();
@@ -336,21 +383,51 @@ impl TestCase for CuCoupling {
             );
         }
         if outside > 0 {
-            out.finding(Verdict::Fail, clause.clone(), format!("{outside} U-plane sections extend beyond their C-plane section's PRBs"));
+            out.finding(
+                Verdict::Fail,
+                clause.clone(),
+                format!("{outside} U-plane sections extend beyond their C-plane section's PRBs"),
+            );
         }
         if missing > 0 {
-            out.finding(Verdict::Fail, clause.clone(), format!("{missing} of {expected} requested PRB-symbols were never answered"));
+            out.finding(
+                Verdict::Fail,
+                clause.clone(),
+                format!("{missing} of {expected} requested PRB-symbols were never answered"),
+            );
         }
         if duplicated > 0 {
-            out.finding(Verdict::Fail, clause.clone(), format!("{duplicated} PRB-symbols answered more than once"));
+            out.finding(
+                Verdict::Fail,
+                clause.clone(),
+                format!("{duplicated} PRB-symbols answered more than once"),
+            );
         }
         if expected == 0 {
-            out.finding(Verdict::Error, clause.clone(), "the harness requested no UL data (check the slot pattern)");
+            out.finding(
+                Verdict::Error,
+                clause.clone(),
+                "the harness requested no UL data (check the slot pattern)",
+            );
         } else if out.findings.iter().all(|f| f.verdict <= Verdict::Pass) {
-            out.finding(Verdict::Pass, clause, format!("{expected} requested PRB-symbols answered once each, {sections} sections coupled"));
+            out.finding(
+                Verdict::Pass,
+                clause,
+                format!("{expected} requested PRB-symbols answered once each, {sections} sections coupled"),
+            );
         }
-        out.measure("requested_prb_symbols", "PRB-symbols requested by UL C-plane", "count", vec![expected as f64]);
-        out.measure("missing_prb_symbols", "requested PRB-symbols never answered", "count", vec![missing as f64]);
+        out.measure(
+            "requested_prb_symbols",
+            "PRB-symbols requested by UL C-plane",
+            "count",
+            vec![expected as f64],
+        );
+        out.measure(
+            "missing_prb_symbols",
+            "requested PRB-symbols never answered",
+            "count",
+            vec![missing as f64],
+        );
         out
     }
 }
@@ -360,7 +437,11 @@ impl TestCase for CuCoupling {
 /// BFP compression of UL U-plane.
 pub struct BfpUplink;
 
-const ANNEX_A1: SpecRef = SpecRef { spec: super::CUS, version: super::CUS_VERSION, clause: "A.1" };
+const ANNEX_A1: SpecRef = SpecRef {
+    spec: super::CUS,
+    version: super::CUS_VERSION,
+    clause: "A.1",
+};
 
 impl TestCase for BfpUplink {
     fn meta(&self) -> CaseMeta {
@@ -388,7 +469,14 @@ impl TestCase for BfpUplink {
         let clause = self.meta().clause;
         let mut out = Outcome::default();
         if ctx.setup.fh.ul_comp.method != CompMethod::Bfp {
-            out.finding(Verdict::Error, clause, format!("the test bed configures UL compression {}, not BFP", ctx.setup.fh.ul_comp));
+            out.finding(
+                Verdict::Error,
+                clause,
+                format!(
+                    "the test bed configures UL compression {}, not BFP",
+                    ctx.setup.fh.ul_comp
+                ),
+            );
             return out;
         }
         let plan = traffic::plan(ctx);
@@ -397,7 +485,8 @@ impl TestCase for BfpUplink {
         let n = ctx.setup.fh.numerology();
         let req = Requests::from_sent(&obs.exchange.sent, n, |_| true);
         let stimulus = ctx.setup.stimulus;
-        let (mut prbs, mut wrong_hdr, mut non_canonical, mut beyond_quant, mut undecodable) = (0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut prbs, mut wrong_hdr, mut non_canonical, mut beyond_quant, mut undecodable) =
+            (0u64, 0u64, 0u64, 0u64, 0u64);
         let (mut sig_pow, mut err_pow) = (0f64, 0f64);
         let mut example = None;
         for m in traffic::uplane(&obs.frames) {
@@ -406,13 +495,16 @@ impl TestCase for BfpUplink {
             for s in &m.sections {
                 // §8.3.3.13 / §7.5.2.10: the U-plane format is the udCompHdr of
                 // the C-plane section (or, when static, the M-plane setting).
-                let requested = covering.iter().find(|(_, c)| c.section_id == s.section_id).map(|(_, c)| c.comp)
+                let requested = covering
+                    .iter()
+                    .find(|(_, c)| c.section_id == s.section_id)
+                    .map(|(_, c)| c.comp)
                     .or_else(|| covering.first().map(|(_, c)| c.comp));
-                if let Some(want) = requested {
-                    if s.comp != want {
-                        wrong_hdr += 1;
-                        continue;
-                    }
+                if let Some(want) = requested
+                    && s.comp != want
+                {
+                    wrong_hdr += 1;
+                    continue;
                 }
                 let w = s.comp.iq_width;
                 let Some(len) = s.comp.prb_len() else { continue };
@@ -458,13 +550,25 @@ impl TestCase for BfpUplink {
             }
         }
         if wrong_hdr > 0 {
-            out.finding(Verdict::Fail, clause.clone(), format!("{wrong_hdr} sections use a compression other than the one requested"));
+            out.finding(
+                Verdict::Fail,
+                clause.clone(),
+                format!("{wrong_hdr} sections use a compression other than the one requested"),
+            );
         }
         if undecodable > 0 {
-            out.finding(Verdict::Fail, ANNEX_A1, format!("{undecodable} PRBs could not be decompressed"));
+            out.finding(
+                Verdict::Fail,
+                ANNEX_A1,
+                format!("{undecodable} PRBs could not be decompressed"),
+            );
         }
         if non_canonical > 0 {
-            out.finding(Verdict::Fail, ANNEX_A1, format!("{non_canonical} of {prbs} PRBs use an exponent larger than Annex A.1 yields (precision lost)"));
+            out.finding(
+                Verdict::Fail,
+                ANNEX_A1,
+                format!("{non_canonical} of {prbs} PRBs use an exponent larger than Annex A.1 yields (precision lost)"),
+            );
         }
         if beyond_quant > 0 {
             out.finding(
@@ -474,15 +578,28 @@ impl TestCase for BfpUplink {
             );
         }
         if stimulus.is_none() {
-            out.finding(Verdict::Inconclusive, ANNEX_A1, "no reference signal configured: decompressed IQ not compared with the antenna signal");
+            out.finding(
+                Verdict::Inconclusive,
+                ANNEX_A1,
+                "no reference signal configured: decompressed IQ not compared with the antenna signal",
+            );
         }
         if prbs == 0 && wrong_hdr == 0 {
             no_uplink(&mut out, clause);
         } else if out.findings.iter().all(|f| f.verdict <= Verdict::Pass) {
-            out.finding(Verdict::Pass, ANNEX_A1, format!("{prbs} PRBs: canonical exponents, IQ within one quantisation step of the antenna signal"));
+            out.finding(
+                Verdict::Pass,
+                ANNEX_A1,
+                format!("{prbs} PRBs: canonical exponents, IQ within one quantisation step of the antenna signal"),
+            );
         }
         if err_pow > 0.0 {
-            out.measure("snr", "signal to compression-error power ratio over all PRBs", "dB", vec![10.0 * (sig_pow / err_pow).log10()]);
+            out.measure(
+                "snr",
+                "signal to compression-error power ratio over all PRBs",
+                "dB",
+                vec![10.0 * (sig_pow / err_pow).log10()],
+            );
         }
         out.measure("prbs", "PRBs judged", "count", vec![prbs as f64]);
         out
@@ -491,7 +608,11 @@ impl TestCase for BfpUplink {
 
 // ---------------------------------------------------------------------------
 
-const DLM: SpecRef = SpecRef { spec: super::CUS, version: super::CUS_VERSION, clause: "4.4" };
+const DLM: SpecRef = SpecRef {
+    spec: super::CUS,
+    version: super::CUS_VERSION,
+    clause: "4.4",
+};
 
 /// UL U-plane transmit window (Ta3).
 pub struct UplinkTransmitWindow;
@@ -538,7 +659,11 @@ impl TestCase for UplinkTransmitWindow {
             } else {
                 continue;
             }
-            let excess = if t < d.ta3_min as i64 { d.ta3_min as i64 - t } else { t - d.ta3_max as i64 };
+            let excess = if t < d.ta3_min as i64 {
+                d.ta3_min as i64 - t
+            } else {
+                t - d.ta3_max as i64
+            };
             if worst.is_none_or(|(w, _)| excess > w) {
                 worst = Some((excess, m));
             }
@@ -561,18 +686,47 @@ impl TestCase for UplinkTransmitWindow {
         } else if ta3.is_empty() {
             no_uplink(&mut out, clause);
         } else {
-            out.finding(Verdict::Pass, clause, format!("{} messages all within Ta3 [{:.1}, {:.1}] us", ta3.len(), us(d.ta3_min as i64), us(d.ta3_max as i64)));
+            out.finding(
+                Verdict::Pass,
+                clause,
+                format!(
+                    "{} messages all within Ta3 [{:.1}, {:.1}] us",
+                    ta3.len(),
+                    us(d.ta3_min as i64),
+                    us(d.ta3_max as i64)
+                ),
+            );
         }
         if !ta3.is_empty() {
             let min = *ta3.iter().min().unwrap_or(&0);
             let max = *ta3.iter().max().unwrap_or(&0);
             let mean = ta3.iter().sum::<i64>() as f64 / ta3.len() as f64;
-            out.measure("ta3_min", "earliest UL U-plane departure after air time", "millisecond", vec![min as f64 / 1e6]);
-            out.measure("ta3_max", "latest UL U-plane departure after air time", "millisecond", vec![max as f64 / 1e6]);
-            out.measure("ta3_mean", "mean UL U-plane departure after air time", "millisecond", vec![mean / 1e6]);
+            out.measure(
+                "ta3_min",
+                "earliest UL U-plane departure after air time",
+                "millisecond",
+                vec![min as f64 / 1e6],
+            );
+            out.measure(
+                "ta3_max",
+                "latest UL U-plane departure after air time",
+                "millisecond",
+                vec![max as f64 / 1e6],
+            );
+            out.measure(
+                "ta3_mean",
+                "mean UL U-plane departure after air time",
+                "millisecond",
+                vec![mean / 1e6],
+            );
         }
         out.measure("late", "UL U-plane messages after Ta3_max", "count", vec![late as f64]);
-        out.measure("early", "UL U-plane messages before Ta3_min", "count", vec![early as f64]);
+        out.measure(
+            "early",
+            "UL U-plane messages before Ta3_min",
+            "count",
+            vec![early as f64],
+        );
         out
     }
 }
@@ -639,7 +793,11 @@ impl TestCase for DownlinkReceiveWindow {
         let obs = traffic::observe(ctx, plan);
         port_health(&obs, &mut out, clause.clone());
         let Some(counters) = ctx.port.dut_counters() else {
-            out.finding(Verdict::Inconclusive, clause, "the O-RU's receive counters could not be read");
+            out.finding(
+                Verdict::Inconclusive,
+                clause,
+                "the O-RU's receive counters could not be read",
+            );
             return out;
         };
         let mut mismatches = 0;
@@ -663,13 +821,21 @@ impl TestCase for DownlinkReceiveWindow {
                     mismatches += 1;
                     // Delay management: a message outside [T2a_min, T2a_max] is
                     // early or late, and the O-RU counts it so.
-                    out.finding(Verdict::Fail, clause.clone(), format!("DL {name}: O-RU counted {value} {class}, harness sent {want} {class}"));
+                    out.finding(
+                        Verdict::Fail,
+                        clause.clone(),
+                        format!("DL {name}: O-RU counted {value} {class}, harness sent {want} {class}"),
+                    );
                 }
             }
         }
         if mismatches == 0 {
             let total: u64 = expected.values().sum();
-            out.finding(Verdict::Pass, clause, format!("all {total} DL messages counted in the class they were sent in"));
+            out.finding(
+                Verdict::Pass,
+                clause,
+                format!("all {total} DL messages counted in the class they were sent in"),
+            );
         }
         out
     }
@@ -708,7 +874,11 @@ impl TestCase for PrachSt3 {
         let mut out = Outcome::default();
         let plan = traffic::plan(ctx);
         if !plan.iter().any(|p| p.kind == TxKind::PrachCplane) {
-            out.finding(Verdict::Error, clause, "the test bed has no PRACH occasion or PRACH eAxC configured");
+            out.finding(
+                Verdict::Error,
+                clause,
+                "the test bed has no PRACH occasion or PRACH eAxC configured",
+            );
             return out;
         }
         let obs = traffic::observe(ctx, plan);
@@ -742,13 +912,21 @@ impl TestCase for PrachSt3 {
             }
         }
         if wrong_filter > 0 {
-            out.finding(Verdict::Fail, filter_clause, format!("{wrong_filter} of {msgs} PRACH U-plane messages carry a filterIndex other than the C-plane's"));
+            out.finding(
+                Verdict::Fail,
+                filter_clause,
+                format!("{wrong_filter} of {msgs} PRACH U-plane messages carry a filterIndex other than the C-plane's"),
+            );
         }
         if short_symbols > 0 {
             out.finding(Verdict::Fail, clause.clone(), format!("{short_symbols} of {requested} requested PRACH symbols not answered with exactly the requested PRBs"));
         }
         if out.findings.iter().all(|f| f.verdict <= Verdict::Pass) {
-            out.finding(Verdict::Pass, clause, format!("{requested} PRACH symbols answered with the requested PRBs and filterIndex"));
+            out.finding(
+                Verdict::Pass,
+                clause,
+                format!("{requested} PRACH symbols answered with the requested PRBs and filterIndex"),
+            );
         }
         out
     }

@@ -16,7 +16,11 @@ pub(crate) const CUS: &str = "O-RAN.WG4.CUS.0";
 pub(crate) const CUS_VERSION: &str = "10.00";
 
 pub(crate) const fn cus(clause: &'static str) -> SpecRef {
-    SpecRef { spec: CUS, version: CUS_VERSION, clause }
+    SpecRef {
+        spec: CUS,
+        version: CUS_VERSION,
+        clause,
+    }
 }
 
 /// Every fronthaul O-RU case, in catalogue order.

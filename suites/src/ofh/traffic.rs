@@ -61,7 +61,11 @@ pub fn exchange(ctx: &mut Ctx<'_>, mut sent: Vec<Planned>) -> Exchange {
             }
         }
     }
-    Exchange { sent, received, port_error }
+    Exchange {
+        sent,
+        received,
+        port_error,
+    }
 }
 
 /// One U-plane section as received.
@@ -96,8 +100,14 @@ pub struct UlMessage {
 pub enum UlFrame {
     Uplane(UlMessage),
     /// Parsed, but not an IQ data message (e.g. C-plane from an O-RU).
-    Other { at: Nanos, message_type: u8 },
-    Undecodable { at: Nanos, error: String },
+    Other {
+        at: Nanos,
+        message_type: u8,
+    },
+    Undecodable {
+        at: Nanos,
+        error: String,
+    },
 }
 
 /// Decode everything the DUT sent.
@@ -149,14 +159,20 @@ pub fn decode_all(ctx: &Ctx<'_>, frames: &[RxFrame]) -> Vec<UlFrame> {
                             sections,
                         }));
                     }
-                    _ => frames.push(UlFrame::Other { at: f.at, message_type: u8::from(m.header.message_type) }),
+                    _ => frames.push(UlFrame::Other {
+                        at: f.at,
+                        message_type: u8::from(m.header.message_type),
+                    }),
                 }
             }
             Ok(frames)
         })();
         match decoded {
             Ok(v) => out.extend(v),
-            Err(e) => out.push(UlFrame::Undecodable { at: f.at, error: e.to_string() }),
+            Err(e) => out.push(UlFrame::Undecodable {
+                at: f.at,
+                error: e.to_string(),
+            }),
         }
     }
     out
