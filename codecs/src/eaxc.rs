@@ -37,11 +37,7 @@ pub struct Eaxc {
 impl fmt::Display for Eaxc {
     /// `du:bs:cc:ru`, as Wireshark's `c_eAxC_ID`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}:{}",
-            self.du_port, self.band_sector, self.cc, self.ru_port
-        )
+        write!(f, "{}:{}:{}:{}", self.du_port, self.band_sector, self.cc, self.ru_port)
     }
 }
 
@@ -55,22 +51,10 @@ impl EaxcSplit {
     };
 
     /// `Invalid("eAxC split")` unless the widths sum to 16.
-    pub fn new(
-        du_port_bits: u8,
-        band_sector_bits: u8,
-        cc_bits: u8,
-        ru_port_bits: u8,
-    ) -> Result<EaxcSplit> {
-        let sum = u32::from(du_port_bits)
-            + u32::from(band_sector_bits)
-            + u32::from(cc_bits)
-            + u32::from(ru_port_bits);
+    pub fn new(du_port_bits: u8, band_sector_bits: u8, cc_bits: u8, ru_port_bits: u8) -> Result<EaxcSplit> {
+        let sum = u32::from(du_port_bits) + u32::from(band_sector_bits) + u32::from(cc_bits) + u32::from(ru_port_bits);
         if sum != 16 {
-            return Err(Error::invalid(
-                0,
-                "eAxC split",
-                "eAxC split widths must sum to 16",
-            ));
+            return Err(Error::invalid(0, "eAxC split", "eAxC split widths must sum to 16"));
         }
         Ok(EaxcSplit {
             du_port_bits,
@@ -114,17 +98,10 @@ impl EaxcSplit {
     pub fn pack(&self, e: Eaxc) -> Result<u16> {
         let w = self.widths();
         if w.iter().map(|&x| u32::from(x)).sum::<u32>() != 16 {
-            return Err(Error::invalid(
-                0,
-                "eAxC split",
-                "eAxC split widths must sum to 16",
-            ));
+            return Err(Error::invalid(0, "eAxC split", "eAxC split widths must sum to 16"));
         }
         let mut id: u32 = 0;
-        for (v, w) in [e.du_port, e.band_sector, e.cc, e.ru_port]
-            .into_iter()
-            .zip(w)
-        {
+        for (v, w) in [e.du_port, e.band_sector, e.cc, e.ru_port].into_iter().zip(w) {
             fit(v.into(), w, 0, "eAxC ID part")?;
             id = (id << w) | u32::from(v);
         }

@@ -118,20 +118,13 @@ pub(crate) mod wire {
         }
 
         pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-            self.run(n, |i| {
-                nom::bytes::complete::take::<_, _, NomErr<'a>>(n).parse(i)
-            })
+            self.run(n, |i| nom::bytes::complete::take::<_, _, NomErr<'a>>(n).parse(i))
         }
 
         /// Move to an absolute position at or before the end of the buffer.
         pub(crate) fn seek(&mut self, pos: usize) -> Result<()> {
             if pos > self.buf.len() {
-                return Err(Error::truncated(
-                    self.pos,
-                    pos - self.pos,
-                    self.remaining(),
-                    self.ctx,
-                ));
+                return Err(Error::truncated(self.pos, pos - self.pos, self.remaining(), self.ctx));
             }
             self.pos = pos;
             Ok(())
@@ -142,11 +135,7 @@ pub(crate) mod wire {
     /// the field would be written.
     pub(crate) fn fit(value: u64, bits: u8, offset: usize, ctx: &'static str) -> Result<()> {
         if bits < 64 && value >> bits != 0 {
-            return Err(Error::new(
-                ErrorKind::FieldOverflow { bits, value },
-                offset,
-                ctx,
-            ));
+            return Err(Error::new(ErrorKind::FieldOverflow { bits, value }, offset, ctx));
         }
         Ok(())
     }
@@ -169,10 +158,7 @@ pub(crate) mod wire {
 
     /// Serialize a borrowed byte slice as its length (the CLI's JSON output
     /// reports sizes, not raw bytes).
-    pub(crate) fn ser_len<S: serde::Serializer>(
-        b: &&[u8],
-        s: S,
-    ) -> core::result::Result<S::Ok, S::Error> {
+    pub(crate) fn ser_len<S: serde::Serializer>(b: &&[u8], s: S) -> core::result::Result<S::Ok, S::Error> {
         s.serialize_u64(b.len() as u64)
     }
 }
@@ -317,9 +303,7 @@ impl CommonHeader {
     /// Append the 4 header bytes. `revision` and `reserved` are cut to their
     /// 4 and 3 bits; [`Message::emit`] checks them instead.
     pub fn emit(&self, out: &mut Vec<u8>) {
-        out.push(
-            (self.revision & 0xF) << 4 | (self.reserved & 0x7) << 1 | u8::from(self.concatenated),
-        );
+        out.push((self.revision & 0xF) << 4 | (self.reserved & 0x7) << 1 | u8::from(self.concatenated));
         out.push(self.message_type.into());
         put_u16(out, self.payload_size);
     }
@@ -356,9 +340,7 @@ impl SeqId {
 
     /// `sub_sequence_id` is cut to its 7 bits.
     pub fn to_u16(self) -> u16 {
-        u16::from(self.sequence_id) << 8
-            | u16::from(self.e_bit) << 7
-            | u16::from(self.sub_sequence_id & 0x7F)
+        u16::from(self.sequence_id) << 8 | u16::from(self.e_bit) << 7 | u16::from(self.sub_sequence_id & 0x7F)
     }
 }
 
@@ -461,12 +443,7 @@ impl DelayMeasurement {
 
     /// Append the 20 bytes; `FieldOverflow` if `timestamp_s` exceeds 48 bits.
     pub fn emit(&self, out: &mut Vec<u8>) -> Result<()> {
-        fit(
-            self.timestamp_s,
-            48,
-            out.len() + 2,
-            "eCPRI delay measurement timestamp",
-        )?;
+        fit(self.timestamp_s, 48, out.len() + 2, "eCPRI delay measurement timestamp")?;
         out.push(self.measurement_id);
         out.push(self.action_type.into());
         put_u48(out, self.timestamp_s);
@@ -509,11 +486,7 @@ impl<'a> Message<'a> {
     pub fn iq_data(pc_id: u16, seq_id: SeqId, data: &'a [u8]) -> Self {
         Message {
             header: Self::header(MessageType::IqData),
-            payload: Payload::IqData {
-                pc_id,
-                seq_id,
-                data,
-            },
+            payload: Payload::IqData { pc_id, seq_id, data },
             offset: 0,
         }
     }
@@ -522,11 +495,7 @@ impl<'a> Message<'a> {
     pub fn real_time_control(rtc_id: u16, seq_id: SeqId, data: &'a [u8]) -> Self {
         Message {
             header: Self::header(MessageType::RealTimeControl),
-            payload: Payload::RealTimeControl {
-                rtc_id,
-                seq_id,
-                data,
-            },
+            payload: Payload::RealTimeControl { rtc_id, seq_id, data },
             offset: 0,
         }
     }
@@ -704,12 +673,7 @@ pub fn emit_message(header: &CommonHeader, payload: &Payload<'_>, out: &mut Vec<
             seq_id,
             data,
         } => {
-            fit(
-                seq_id.sub_sequence_id.into(),
-                7,
-                out.len() + 3,
-                "eCPRI subSequenceId",
-            )?;
+            fit(seq_id.sub_sequence_id.into(), 7, out.len() + 3, "eCPRI subSequenceId")?;
             put_u16(out, *id);
             put_u16(out, seq_id.to_u16());
             out.extend_from_slice(data);

@@ -160,11 +160,7 @@ pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> 
                 ecpri_offset,
             })
         }
-        ETHERTYPE_IPV6 => Err(Error::new(
-            ErrorKind::Unsupported("IPv6"),
-            type_at,
-            "Ethernet header",
-        )),
+        ETHERTYPE_IPV6 => Err(Error::new(ErrorKind::Unsupported("IPv6"), type_at, "Ethernet header")),
         _ => Err(Error::invalid(type_at, "ethertype", "Ethernet header")),
     }
 }
@@ -177,10 +173,7 @@ pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> 
 /// src(32) | dst(32) | options (IHL*4 - 20 bytes)
 /// srcPort(16) dstPort(16) length(16) checksum(16) | payload
 /// ```
-fn parse_ipv4_udp<'a>(
-    r: &mut Reader<'a>,
-    cfg: &FramingConfig,
-) -> Result<(Ipv4Udp, &'a [u8], usize)> {
+fn parse_ipv4_udp<'a>(r: &mut Reader<'a>, cfg: &FramingConfig) -> Result<(Ipv4Udp, &'a [u8], usize)> {
     const CTX: &str = "IPv4 header";
     let ip = r.pos();
     r.ctx(CTX);
@@ -225,11 +218,7 @@ fn parse_ipv4_udp<'a>(
     }
     // MF set or a non-zero offset: only part of the datagram is here.
     if frag & 0x3FFF != 0 {
-        return Err(Error::new(
-            ErrorKind::Unsupported("IPv4 fragment"),
-            ip + 6,
-            CTX,
-        ));
+        return Err(Error::new(ErrorKind::Unsupported("IPv4 fragment"), ip + 6, CTX));
     }
     if proto != IP_PROTO_UDP {
         return Err(Error::invalid(ip + 9, "IP protocol", CTX));
@@ -254,10 +243,7 @@ fn parse_ipv4_udp<'a>(
             "UDP length",
         ));
     }
-    if !cfg.udp_ports.is_empty()
-        && !cfg.udp_ports.contains(&dst_port)
-        && !cfg.udp_ports.contains(&src_port)
-    {
+    if !cfg.udp_ports.is_empty() && !cfg.udp_ports.contains(&dst_port) && !cfg.udp_ports.contains(&src_port) {
         return Err(Error::invalid(udp_at, "UDP port", "UDP header"));
     }
     let ecpri = &r.buf()[udp_at + 8..udp_at + udp_len];
@@ -319,19 +305,10 @@ pub fn udp_checksum(src_ip: [u8; 4], dst_ip: [u8; 4], segment: &[u8]) -> u16 {
 ///
 /// Errors: more than two VLAN tags (`Invalid`), PCP/VID/DSCP too wide or
 /// a datagram above 65535 bytes (`FieldOverflow`).
-pub fn emit_frame(
-    eth: &EthernetHeader,
-    udp: Option<&Ipv4Udp>,
-    ecpri_pdu: &[u8],
-    out: &mut Vec<u8>,
-) -> Result<()> {
+pub fn emit_frame(eth: &EthernetHeader, udp: Option<&Ipv4Udp>, ecpri_pdu: &[u8], out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     if eth.vlans.len() > 2 {
-        return Err(Error::invalid(
-            start + 12,
-            "more than two VLAN tags",
-            "VLAN tag",
-        ));
+        return Err(Error::invalid(start + 12, "more than two VLAN tags", "VLAN tag"));
     }
     out.extend_from_slice(&eth.dst);
     out.extend_from_slice(&eth.src);

@@ -58,13 +58,7 @@ fn sec(
     }
 }
 
-fn ext(
-    ef: bool,
-    ext_type: u8,
-    len_words: u16,
-    body: &'static [u8],
-    offset: usize,
-) -> Extension<'static> {
+fn ext(ef: bool, ext_type: u8, len_words: u16, body: &'static [u8], offset: usize) -> Extension<'static> {
     Extension {
         ef,
         ext_type,
@@ -84,10 +78,7 @@ fn msg(
         header,
         num_sections: sections.len() as u8,
         section_type: st,
-        body: CplaneBody::Sections {
-            type_header,
-            sections,
-        },
+        body: CplaneBody::Sections { type_header, sections },
         trailing: 0,
     }
 }
@@ -195,10 +186,7 @@ const VECTORS: &[Vector] = &[
                 SectionType::Unused,
                 TypeHeader::St0 {
                     time_offset: 0x100,
-                    frame_structure: FrameStructure {
-                        fft_size: 12,
-                        scs: 1,
-                    },
+                    frame_structure: FrameStructure { fft_size: 12, scs: 1 },
                     cp_length: 0x120,
                     reserved: 0,
                 },
@@ -227,10 +215,7 @@ const VECTORS: &[Vector] = &[
                 SectionType::PrachMixedNumerology,
                 TypeHeader::St3 {
                     time_offset: 0x1234,
-                    frame_structure: FrameStructure {
-                        fft_size: 12,
-                        scs: 12,
-                    },
+                    frame_structure: FrameStructure { fft_size: 12, scs: 12 },
                     cp_length: 0x108,
                     ud_comp_hdr: BFP9,
                 },
@@ -292,10 +277,7 @@ const VECTORS: &[Vector] = &[
         clause: "ST4 (slot configuration) kept raw",
         wire: "91 00 0000 | 02 | 04 | 01 00 | 02 0001 00 0000 0000 | 0000 3fff",
         msg: || CplaneMessage {
-            header: RadioAppHeader {
-                filter_index: 1,
-                ..DL0
-            },
+            header: RadioAppHeader { filter_index: 1, ..DL0 },
             num_sections: 2,
             section_type: SectionType::SlotConfiguration,
             body: CplaneBody::Unparsed(&[1, 0, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x3f, 0xff]),
@@ -317,9 +299,7 @@ fn cplane_vectors_decode() {
 fn cplane_vectors_encode() {
     for v in VECTORS {
         let mut out = Vec::new();
-        (v.msg)()
-            .emit(&mut out)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.clause));
+        (v.msg)().emit(&mut out).unwrap_or_else(|e| panic!("{}: {e}", v.clause));
         assert_eq!(out, hex(v.wire), "{}", v.clause);
     }
 }
@@ -344,10 +324,7 @@ fn cplane_vectors_prefixes() {
                     assert_ne!(m, full);
                 }
                 Err(e) => assert!(
-                    matches!(
-                        e.kind,
-                        ErrorKind::Truncated { .. } | ErrorKind::BadLength { .. }
-                    ),
+                    matches!(e.kind, ErrorKind::Truncated { .. } | ErrorKind::BadLength { .. }),
                     "{}: {n}: {e}",
                     v.clause
                 ),
@@ -375,14 +352,9 @@ fn section_extension_ext_len_0_is_invalid() {
     assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("extLen 0"), 17));
     // also for the 16-bit extLen of SE 11/19/20
     for t in [0x0b, 0x13, 0x14] {
-        let w =
-            format!("90 00 0000 | 01 | 01 | 00 00 | 000000 | 6a | fffe | 8000 | {t:02x} 0000 00");
+        let w = format!("90 00 0000 | 01 | 01 | 00 00 | 000000 | 6a | fffe | 8000 | {t:02x} 0000 00");
         let e = CplaneMessage::parse(&hex(&w)).unwrap_err();
-        assert_eq!(
-            (e.kind, e.offset),
-            (ErrorKind::Invalid("extLen 0"), 17),
-            "SE {t}"
-        );
+        assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("extLen 0"), 17), "SE {t}");
     }
 }
 
@@ -395,13 +367,7 @@ fn section_extension_beyond_the_message_is_bad_length() {
     .unwrap_err();
     assert_eq!(
         (e.kind, e.offset),
-        (
-            ErrorKind::BadLength {
-                claimed: 12,
-                actual: 8
-            },
-            17
-        )
+        (ErrorKind::BadLength { claimed: 12, actual: 8 }, 17)
     );
 }
 
@@ -409,9 +375,7 @@ fn section_extension_beyond_the_message_is_bad_length() {
 fn section_extension_unknown_type_is_skipped_by_length() {
     // extType 127 (reserved), 2 words, followed by a known SE 22: the unknown
     // one is stepped over by its length, not interpreted
-    let w = hex(
-        "90 00 0000 | 01 | 01 | 00 00 | 000000 | 6a | fffe | 8000 | ff 02 deadbeef 0000 | 16 01 0042",
-    );
+    let w = hex("90 00 0000 | 01 | 01 | 00 00 | 000000 | 6a | fffe | 8000 | ff 02 deadbeef 0000 | 16 01 0042");
     let m = CplaneMessage::parse(&w).unwrap();
     let CplaneBody::Sections { sections, .. } = &m.body else {
         panic!()
@@ -422,10 +386,7 @@ fn section_extension_unknown_type_is_skipped_by_length() {
         (e[0].ef, e[0].ext_type, e[0].len_words, e[0].body),
         (true, 127, 2, &[0xde, 0xad, 0xbe, 0xef, 0, 0][..])
     );
-    assert_eq!(
-        (e[1].ext_type, e[1].body, e[1].offset),
-        (22, &[0x00, 0x42][..], 24)
-    );
+    assert_eq!((e[1].ext_type, e[1].body, e[1].offset), (22, &[0x00, 0x42][..], 24));
     assert_eq!(m.trailing, 0);
 }
 
@@ -440,9 +401,7 @@ fn st3_freq_offset_is_24_bit_twos_complement() {
         ("ffffff", -1),
         ("000001", 1),
     ] {
-        let w = format!(
-            "10 00 0000 | 01 | 03 | 0000 00 0000 00 | 000000 | 01 | fff1 | 0000 | {raw} 00"
-        );
+        let w = format!("10 00 0000 | 01 | 03 | 0000 00 0000 00 | 000000 | 01 | fff1 | 0000 | {raw} 00");
         let wire = hex(&w);
         let m = CplaneMessage::parse(&wire).unwrap();
         let CplaneBody::Sections { sections, .. } = &m.body else {
@@ -551,23 +510,14 @@ fn emit_errors() {
         f(&mut sections[0]);
         m.emit(&mut Vec::new()).unwrap_err().kind
     };
-    assert!(matches!(
-        with(|s| s.freq_offset = Some(1)),
-        ErrorKind::Invalid(_)
-    ));
+    assert!(matches!(with(|s| s.freq_offset = Some(1)), ErrorKind::Invalid(_)));
     assert_eq!(
         with(|s| s.section_id = 4096),
-        ErrorKind::FieldOverflow {
-            bits: 12,
-            value: 4096
-        }
+        ErrorKind::FieldOverflow { bits: 12, value: 4096 }
     );
     assert_eq!(
         with(|s| s.start_prb = 1024),
-        ErrorKind::FieldOverflow {
-            bits: 10,
-            value: 1024
-        }
+        ErrorKind::FieldOverflow { bits: 10, value: 1024 }
     );
     assert_eq!(
         with(|s| s.re_mask = 0x1000),
@@ -589,18 +539,12 @@ fn emit_errors() {
     );
     assert_eq!(
         with(|s| s.extensions = vec![ext(false, 128, 1, &[0, 0], 0)]),
-        ErrorKind::FieldOverflow {
-            bits: 7,
-            value: 128
-        }
+        ErrorKind::FieldOverflow { bits: 7, value: 128 }
     );
     static BIG: [u8; 1024] = [0; 1024];
     assert_eq!(
         with(|s| s.extensions = vec![ext(false, 6, 0, &BIG, 0)]),
-        ErrorKind::FieldOverflow {
-            bits: 8,
-            value: 257
-        }
+        ErrorKind::FieldOverflow { bits: 8, value: 257 }
     );
     // ST3 needs freqOffset, in range
     let st3 = (VECTORS[4].msg)();
@@ -612,10 +556,7 @@ fn emit_errors() {
         f(&mut sections[0]);
         m.emit(&mut Vec::new()).unwrap_err().kind
     };
-    assert!(matches!(
-        with3(|s| s.freq_offset = None),
-        ErrorKind::Invalid(_)
-    ));
+    assert!(matches!(with3(|s| s.freq_offset = None), ErrorKind::Invalid(_)));
     assert!(matches!(
         with3(|s| s.freq_offset = Some(1 << 23)),
         ErrorKind::FieldOverflow { bits: 24, .. }
@@ -638,29 +579,16 @@ fn real_capture_cplane_st1() {
         let f = framing::parse_frame(&frame, &FramingConfig::default()).unwrap();
         let pdu = ecpri::parse_pdu_with_trailer(f.ecpri).unwrap();
         assert_eq!(pdu.trailing, 22);
-        let Payload::RealTimeControl {
-            rtc_id,
-            seq_id,
-            data,
-        } = pdu.messages[0].payload
-        else {
+        let Payload::RealTimeControl { rtc_id, seq_id, data } = pdu.messages[0].payload else {
             panic!()
         };
         assert_eq!(
-            (
-                rtc_id,
-                seq_id.sequence_id,
-                seq_id.e_bit,
-                seq_id.sub_sequence_id
-            ),
+            (rtc_id, seq_id.sequence_id, seq_id.e_bit, seq_id.sub_sequence_id),
             (0, seq, true, 0)
         );
         let m = CplaneMessage::parse(data).unwrap();
         let want = msg(
-            RadioAppHeader {
-                slot_id: slot,
-                ..DL0
-            },
+            RadioAppHeader { slot_id: slot, ..DL0 },
             SectionType::MostChannels,
             TypeHeader::St1 {
                 ud_comp_hdr: NONE16,
@@ -701,11 +629,7 @@ struct SecSpec {
 }
 
 fn ext_spec() -> impl Strategy<Value = ExtSpec> {
-    (0u8..128, 1u16..6, any::<u8>()).prop_map(|(ext_type, words, seed)| ExtSpec {
-        ext_type,
-        words,
-        seed,
-    })
+    (0u8..128, 1u16..6, any::<u8>()).prop_map(|(ext_type, words, seed)| ExtSpec { ext_type, words, seed })
 }
 
 fn sec_spec() -> impl Strategy<Value = SecSpec> {
@@ -828,10 +752,7 @@ fn build<'a>(
         header,
         num_sections: sections.len() as u8,
         section_type,
-        body: CplaneBody::Sections {
-            type_header,
-            sections,
-        },
+        body: CplaneBody::Sections { type_header, sections },
         trailing: 0,
     }
 }

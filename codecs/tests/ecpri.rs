@@ -335,13 +335,7 @@ fn ecpri_common_header_payload_size_beyond_pdu_is_bad_length_at_the_field() {
     // second message (at byte 8) claims 16 bytes, 2 are there
     let wire = hex("11 03 0004 | 00000000 | 10 03 0010 | 0102");
     let e = parse_pdu(&wire).unwrap_err();
-    assert_eq!(
-        e.kind,
-        ErrorKind::BadLength {
-            claimed: 16,
-            actual: 2
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::BadLength { claimed: 16, actual: 2 });
     assert_eq!(e.offset, 10);
 }
 
@@ -450,10 +444,7 @@ fn emit_rejects_fields_wider_than_the_wire() {
     };
     assert!(matches!(
         m.emit(&mut Vec::new()).unwrap_err().kind,
-        ErrorKind::FieldOverflow {
-            bits: 7,
-            value: 128
-        }
+        ErrorKind::FieldOverflow { bits: 7, value: 128 }
     ));
     let big = vec![0u8; 65532];
     m.payload = Payload::IqData {
@@ -463,10 +454,7 @@ fn emit_rejects_fields_wider_than_the_wire() {
     };
     assert!(matches!(
         m.emit(&mut Vec::new()).unwrap_err().kind,
-        ErrorKind::FieldOverflow {
-            bits: 16,
-            value: 65536
-        }
+        ErrorKind::FieldOverflow { bits: 16, value: 65536 }
     ));
     let dm = DelayMeasurement {
         measurement_id: 0,
@@ -508,12 +496,7 @@ fn real_capture_ecpri_header() {
     assert_eq!(pdu.messages.len(), 1);
     let m = pdu.messages[0];
     assert_eq!(m.header, hdr(false, MessageType::RealTimeControl, 20));
-    let Payload::RealTimeControl {
-        rtc_id,
-        seq_id,
-        data,
-    } = m.payload
-    else {
+    let Payload::RealTimeControl { rtc_id, seq_id, data } = m.payload else {
         panic!("{m:?}")
     };
     assert_eq!(rtc_id, 0);
@@ -543,8 +526,8 @@ fn shared_malformed_capture_never_panics() {
         };
         if let Ok(msgs) = parse_pdu(frame.ecpri) {
             assert!(
-                msgs.iter().any(|m| m.header.revision != 1
-                    || matches!(m.header.message_type, MessageType::Reserved(_))),
+                msgs.iter()
+                    .any(|m| m.header.revision != 1 || matches!(m.header.message_type, MessageType::Reserved(_))),
                 "frame {} decoded as conformant: {msgs:?}",
                 i + 1
             );
@@ -557,20 +540,15 @@ fn shared_malformed_capture_never_panics() {
 // ---------------------------------------------------------------------------
 
 fn delay_strategy() -> impl Strategy<Value = DelayMeasurement> {
-    (
-        any::<u8>(),
-        any::<u8>(),
-        0..(1u64 << 48),
-        any::<u32>(),
-        any::<i64>(),
-    )
-        .prop_map(|(id, a, s, ns, c)| DelayMeasurement {
+    (any::<u8>(), any::<u8>(), 0..(1u64 << 48), any::<u32>(), any::<i64>()).prop_map(|(id, a, s, ns, c)| {
+        DelayMeasurement {
             measurement_id: id,
             action_type: a.into(),
             timestamp_s: s,
             timestamp_ns: ns,
             compensation: c,
-        })
+        }
+    })
 }
 
 /// An owned description of one message, turned into a borrowed [`Message`].
@@ -588,11 +566,7 @@ fn msg_spec() -> impl Strategy<Value = (u8, u8, MsgSpec)> {
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Iq(a, b, d)),
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Rtc(a, b, d)),
         (delay_strategy(), 0u16..8).prop_map(|(d, n)| MsgSpec::Delay(d, n)),
-        (
-            any::<u8>().prop_filter("typed", |t| ![0, 2, 5].contains(t)),
-            data()
-        )
-            .prop_map(|(t, d)| MsgSpec::Other(t, d)),
+        (any::<u8>().prop_filter("typed", |t| ![0, 2, 5].contains(t)), data()).prop_map(|(t, d)| MsgSpec::Other(t, d)),
     ];
     (0u8..16, 0u8..8, spec)
 }
@@ -723,10 +697,7 @@ fn eaxc_split_vectors() {
         assert_eq!(split.unpack(id), e, "{s}");
         assert_eq!(split.pack(e).unwrap(), id, "{s}");
     }
-    assert_eq!(
-        "4,4,4,4".parse::<EaxcSplit>().unwrap(),
-        EaxcSplit::COMMON_4444
-    );
+    assert_eq!("4,4,4,4".parse::<EaxcSplit>().unwrap(), EaxcSplit::COMMON_4444);
     assert_eq!(EaxcSplit::new(2, 6, 4, 4).unwrap().to_string(), "2/6/4/4");
     assert_eq!(
         Eaxc {
@@ -742,15 +713,7 @@ fn eaxc_split_vectors() {
 
 #[test]
 fn eaxc_split_must_sum_to_16() {
-    for bad in [
-        "4,4,4",
-        "4,4,4,5",
-        "4,4,4,4,0",
-        "a,b,c,d",
-        "",
-        "4;4;4;4",
-        "255,255,2,2",
-    ] {
+    for bad in ["4,4,4", "4,4,4,5", "4,4,4,4,0", "a,b,c,d", "", "4;4;4;4", "255,255,2,2"] {
         let e = bad.parse::<EaxcSplit>().unwrap_err();
         assert_eq!(e.kind, ErrorKind::Invalid("eAxC split"), "{bad}");
     }

@@ -123,8 +123,7 @@ const VECTORS: &[Vector] = &[
 fn framing_vectors_decode() {
     for v in VECTORS {
         let wire = hex(v.wire);
-        let f = parse_frame(&wire, &FramingConfig::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", v.clause));
+        let f = parse_frame(&wire, &FramingConfig::default()).unwrap_or_else(|e| panic!("{}: {e}", v.clause));
         assert_eq!(f.eth, (v.eth)(), "{}", v.clause);
         assert_eq!(f.udp, v.udp, "{}", v.clause);
         let pdu = hex(v.pdu);
@@ -145,8 +144,7 @@ fn framing_vectors_decode() {
 fn framing_vectors_encode() {
     for v in VECTORS {
         let mut out = Vec::new();
-        emit_frame(&(v.eth)(), v.udp.as_ref(), &hex(v.pdu), &mut out)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.clause));
+        emit_frame(&(v.eth)(), v.udp.as_ref(), &hex(v.pdu), &mut out).unwrap_or_else(|e| panic!("{}: {e}", v.clause));
         assert_eq!(out, hex(v.wire), "{}", v.clause);
     }
 }
@@ -222,10 +220,7 @@ fn ipv4_errors() {
     assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("IP version"), IP));
     // IHL(4) below 5 words
     let e = err(ipv4_frame(|w| w[IP] = 0x44));
-    assert_eq!(
-        (e.kind, e.offset),
-        (ErrorKind::Invalid("IPv4 header length"), IP)
-    );
+    assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("IPv4 header length"), IP));
     // totalLength beyond the frame
     let e = err(ipv4_frame(|w| w[IP + 3] = 0x50));
     assert_eq!(
@@ -243,19 +238,13 @@ fn ipv4_errors() {
     assert_eq!(e.offset, IP + 2);
     // flags(3) = reserved DF MF: MF set -> fragment
     let e = err(ipv4_frame(|w| w[IP + 6] = 0x20));
-    assert_eq!(
-        (e.kind, e.offset),
-        (ErrorKind::Unsupported("IPv4 fragment"), IP + 6)
-    );
+    assert_eq!((e.kind, e.offset), (ErrorKind::Unsupported("IPv4 fragment"), IP + 6));
     // fragmentOffset(13) non-zero -> fragment
     let e = err(ipv4_frame(|w| w[IP + 7] = 0x01));
     assert_eq!(e.kind, ErrorKind::Unsupported("IPv4 fragment"));
     // protocol 6 (TCP)
     let e = err(ipv4_frame(|w| w[IP + 9] = 6));
-    assert_eq!(
-        (e.kind, e.offset),
-        (ErrorKind::Invalid("IP protocol"), IP + 9)
-    );
+    assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("IP protocol"), IP + 9));
     // UDP length beyond the IP payload, and below its own header
     let e = err(ipv4_frame(|w| w[IP + 25] = 0x15));
     assert_eq!(
@@ -269,13 +258,7 @@ fn ipv4_errors() {
         )
     );
     let e = err(ipv4_frame(|w| w[IP + 25] = 7));
-    assert_eq!(
-        e.kind,
-        ErrorKind::BadLength {
-            claimed: 7,
-            actual: 20
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::BadLength { claimed: 7, actual: 20 });
     // checksums are not verified: a wrong one still decodes
     assert!(parse_frame(&ipv4_frame(|w| w[IP + 10] ^= 0xff), &cfg).is_ok());
 }
@@ -300,10 +283,7 @@ fn udp_port_filter() {
             Ok(_) => assert!(ok, "{ports:?}"),
             Err(e) => {
                 assert!(!ok, "{ports:?}");
-                assert_eq!(
-                    (e.kind, e.offset),
-                    (ErrorKind::Invalid("UDP port"), IP + 20)
-                );
+                assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("UDP port"), IP + 20));
             }
         }
     }
@@ -351,45 +331,15 @@ fn emit_errors() {
     };
     let e = emit_frame(&eth(vec![tag; 3], 0), None, &[], &mut out).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Invalid("more than two VLAN tags"));
-    let e = emit_frame(
-        &eth(vec![VlanTag { vid: 4096, ..tag }], 0),
-        None,
-        &[],
-        &mut out,
-    )
-    .unwrap_err();
-    assert_eq!(
-        e.kind,
-        ErrorKind::FieldOverflow {
-            bits: 12,
-            value: 4096
-        }
-    );
-    let e = emit_frame(
-        &eth(vec![VlanTag { pcp: 8, ..tag }], 0),
-        None,
-        &[],
-        &mut out,
-    )
-    .unwrap_err();
+    let e = emit_frame(&eth(vec![VlanTag { vid: 4096, ..tag }], 0), None, &[], &mut out).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 12, value: 4096 });
+    let e = emit_frame(&eth(vec![VlanTag { pcp: 8, ..tag }], 0), None, &[], &mut out).unwrap_err();
     assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 3, value: 8 });
-    let e = emit_frame(
-        &eth(vec![], 0),
-        Some(&Ipv4Udp { dscp: 64, ..UDP }),
-        &[],
-        &mut out,
-    )
-    .unwrap_err();
+    let e = emit_frame(&eth(vec![], 0), Some(&Ipv4Udp { dscp: 64, ..UDP }), &[], &mut out).unwrap_err();
     assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 6, value: 64 });
     let big = vec![0; 65536 - 28];
     let e = emit_frame(&eth(vec![], 0), Some(&UDP), &big, &mut out).unwrap_err();
-    assert_eq!(
-        e.kind,
-        ErrorKind::FieldOverflow {
-            bits: 16,
-            value: 65536
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 16, value: 65536 });
 }
 
 #[test]
@@ -432,12 +382,7 @@ fn vlan_strategy() -> impl Strategy<Value = VlanTag> {
         any::<bool>(),
         0u16..4096,
     )
-        .prop_map(|(tpid, pcp, dei, vid)| VlanTag {
-            tpid,
-            pcp,
-            dei,
-            vid,
-        })
+        .prop_map(|(tpid, pcp, dei, vid)| VlanTag { tpid, pcp, dei, vid })
 }
 
 fn udp_strategy() -> impl Strategy<Value = Ipv4Udp> {

@@ -72,10 +72,7 @@ fn radio_app_header_vectors() {
         assert_eq!(out, wire, "{clause}");
         for n in 0..4 {
             let e = RadioAppHeader::parse(&wire[..n]).unwrap_err();
-            assert!(
-                matches!(e.kind, ErrorKind::Truncated { .. }),
-                "{clause}: {n}"
-            );
+            assert!(matches!(e.kind, ErrorKind::Truncated { .. }), "{clause}: {n}");
         }
     }
 }
@@ -91,20 +88,8 @@ fn radio_app_header_emit_rejects_wide_fields() {
             },
             3,
         ),
-        (
-            RadioAppHeader {
-                filter_index: 16,
-                ..h
-            },
-            4,
-        ),
-        (
-            RadioAppHeader {
-                subframe_id: 16,
-                ..h
-            },
-            4,
-        ),
+        (RadioAppHeader { filter_index: 16, ..h }, 4),
+        (RadioAppHeader { subframe_id: 16, ..h }, 4),
         (RadioAppHeader { slot_id: 64, ..h }, 6),
         (RadioAppHeader { symbol_id: 64, ..h }, 6),
     ];
@@ -271,15 +256,7 @@ const VECTORS: &[Vector] = &[
                         method: CompMethod::None,
                     }),
                     reserved: 0x5a,
-                    ..sec(
-                        2,
-                        false,
-                        false,
-                        0,
-                        1,
-                        &[0x01, 0x23, 0x45, 0x67, 0x89, 0xab],
-                        23,
-                    )
+                    ..sec(2, false, false, 0, 1, &[0x01, 0x23, 0x45, 0x67, 0x89, 0xab], 23)
                 },
             ],
         },
@@ -326,9 +303,7 @@ fn uplane_vectors_decode() {
 fn uplane_vectors_encode() {
     for v in VECTORS {
         let mut out = Vec::new();
-        (v.msg)()
-            .emit(&mut out)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.clause));
+        (v.msg)().emit(&mut out).unwrap_or_else(|e| panic!("{}: {e}", v.clause));
         assert_eq!(out, hex(v.wire), "{}", v.clause);
     }
 }
@@ -346,25 +321,13 @@ fn uplane_vectors_prefixes() {
             match UplaneMessage::parse(&wire[..n], &v.cfg) {
                 Ok(m) => {
                     let k = v.section_ends.iter().position(|&e| e == n).map(|i| i + 1);
-                    assert!(
-                        n == 4 || k.is_some(),
-                        "{}: prefix {n} decoded: {m:?}",
-                        v.clause
-                    );
+                    assert!(n == 4 || k.is_some(), "{}: prefix {n} decoded: {m:?}", v.clause);
                     assert_eq!(m.header, full.header);
-                    assert_eq!(
-                        m.sections,
-                        full.sections[..k.unwrap_or(0)],
-                        "{}: {n}",
-                        v.clause
-                    );
+                    assert_eq!(m.sections, full.sections[..k.unwrap_or(0)], "{}: {n}", v.clause);
                     assert_ne!(m, full);
                 }
                 Err(e) => assert!(
-                    matches!(
-                        e.kind,
-                        ErrorKind::Truncated { .. } | ErrorKind::BadLength { .. }
-                    ),
+                    matches!(e.kind, ErrorKind::Truncated { .. } | ErrorKind::BadLength { .. }),
                     "{}: {n}: {e}",
                     v.clause
                 ),
@@ -376,9 +339,7 @@ fn uplane_vectors_prefixes() {
 #[test]
 fn uplane_prbs_beyond_payload_is_bad_length_at_num_prbu() {
     // second section (at 21) claims 2 PRBs (26 bytes), 13 are there
-    let wire = hex(
-        "90000002 | 001000 | 01 | 05 0123456789abcdeff00f7788 | 002401 | 02 | 05 0123456789abcdeff00f7788",
-    );
+    let wire = hex("90000002 | 001000 | 01 | 05 0123456789abcdeff00f7788 | 002401 | 02 | 05 0123456789abcdeff00f7788");
     let e = UplaneMessage::parse(&wire, &VECTORS[1].cfg).unwrap_err();
     assert_eq!(
         e.kind,
@@ -414,20 +375,7 @@ fn uplane_wrong_bit_width_guess_is_an_error_not_a_misread() {
 fn uplane_methods_without_fixed_prb_length() {
     for m in 5..=8u8 {
         // without udCompLen, a selective-RE section cannot be delimited
-        let wire = [
-            0x90,
-            0,
-            0,
-            2,
-            0x00,
-            0x10,
-            0x00,
-            0x01,
-            0x40 | m,
-            0x00,
-            0x00,
-            0x08,
-        ];
+        let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x40 | m, 0x00, 0x00, 0x08];
         let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, false)).unwrap_err();
         assert!(matches!(e.kind, ErrorKind::Unsupported(_)), "{m}: {e}");
         assert_eq!(e.offset, 4);
@@ -437,9 +385,7 @@ fn uplane_methods_without_fixed_prb_length() {
         assert!(ok.sections[0].iq.is_empty());
     }
     // reserved methods 9-15 have no known PRB length, udCompLen or not
-    let wire = [
-        0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x49, 0x00, 0x00, 0x08,
-    ];
+    let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x49, 0x00, 0x00, 0x08];
     let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true)).unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
 }
@@ -452,20 +398,9 @@ fn uplane_ud_comp_len_shorter_than_header_or_beyond_payload() {
         let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true)).unwrap_err();
         assert_eq!((e.kind, e.offset), (ErrorKind::Invalid("udCompLen"), 10));
     }
-    let wire = [
-        0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x45, 0x00, 0x00, 0x10, 1, 2,
-    ];
+    let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x45, 0x00, 0x00, 0x10, 1, 2];
     let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true)).unwrap_err();
-    assert_eq!(
-        (e.kind, e.offset),
-        (
-            ErrorKind::BadLength {
-                claimed: 8,
-                actual: 2
-            },
-            10
-        )
-    );
+    assert_eq!((e.kind, e.offset), (ErrorKind::BadLength { claimed: 8, actual: 2 }, 10));
 }
 
 #[test]
@@ -491,23 +426,11 @@ fn uplane_emit_rejects_wide_fields() {
         sections: vec![s],
     };
     let e = m(s).emit(&mut Vec::new()).unwrap_err();
-    assert_eq!(
-        e.kind,
-        ErrorKind::FieldOverflow {
-            bits: 12,
-            value: 4096
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 12, value: 4096 });
     s.section_id = 0;
     s.start_prb = 1024;
     let e = m(s).emit(&mut Vec::new()).unwrap_err();
-    assert_eq!(
-        e.kind,
-        ErrorKind::FieldOverflow {
-            bits: 10,
-            value: 1024
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::FieldOverflow { bits: 10, value: 1024 });
 }
 
 #[test]
@@ -526,21 +449,11 @@ fn real_capture_uplane_bfp9_static() {
     let pdu = ecpri::parse_pdu_with_trailer(f.ecpri).unwrap();
     assert_eq!(pdu.trailing, 0);
     assert_eq!(pdu.messages[0].header.payload_size, 2980);
-    let Payload::IqData {
-        pc_id,
-        seq_id,
-        data,
-    } = pdu.messages[0].payload
-    else {
+    let Payload::IqData { pc_id, seq_id, data } = pdu.messages[0].payload else {
         panic!()
     };
     assert_eq!(
-        (
-            pc_id,
-            seq_id.sequence_id,
-            seq_id.e_bit,
-            seq_id.sub_sequence_id
-        ),
+        (pc_id, seq_id.sequence_id, seq_id.e_bit, seq_id.sub_sequence_id),
         (0, 32, true, 0)
     );
     let m = UplaneMessage::parse(data, &cfg(UdCompMode::Static(BFP9), 106, false)).unwrap();
@@ -606,27 +519,20 @@ fn sec_spec(hdr: BoxedStrategy<UdCompHdr>) -> impl Strategy<Value = SecSpec> {
         any::<u8>(),
         any::<u8>(),
     )
-        .prop_map(
-            |(id, rb, sym_inc, start, num, hdr, reserved, seed)| SecSpec {
-                id,
-                rb,
-                sym_inc,
-                start,
-                num,
-                hdr,
-                reserved,
-                seed,
-            },
-        )
+        .prop_map(|(id, rb, sym_inc, start, num, hdr, reserved, seed)| SecSpec {
+            id,
+            rb,
+            sym_inc,
+            start,
+            num,
+            hdr,
+            reserved,
+            seed,
+        })
 }
 
 /// Owned IQ bytes for each section, then the message borrowing them.
-fn build<'a>(
-    header: RadioAppHeader,
-    specs: &[SecSpec],
-    iqs: &'a [Vec<u8>],
-    dynamic: bool,
-) -> UplaneMessage<'a> {
+fn build<'a>(header: RadioAppHeader, specs: &[SecSpec], iqs: &'a [Vec<u8>], dynamic: bool) -> UplaneMessage<'a> {
     let mut off = 4;
     let sections = specs
         .iter()
@@ -645,10 +551,7 @@ fn build<'a>(
                 iq,
                 offset: off,
             };
-            off += 4
-                + if dynamic { 2 } else { 0 }
-                + if ud_comp_len.is_some() { 2 } else { 0 }
-                + iq.len();
+            off += 4 + if dynamic { 2 } else { 0 } + if ud_comp_len.is_some() { 2 } else { 0 } + iq.len();
             sec
         })
         .collect();

@@ -72,15 +72,33 @@ fn conformant_oru_passes_in_other_configurations() {
     use codecs::eaxc::EaxcSplit;
     use codecs::fronthaul::compression::{CompMethod, UdCompHdr};
     use sim::config::UdCompPresence;
-    use sim::timing::{nr_prbs, Numerology};
+    use sim::timing::{Numerology, nr_prbs};
 
     let configs = [
         // 20 MHz at 15 kHz, 2/6/4/4 split, dynamic 14-bit BFP both ways.
-        (0u8, 20u32, "2,6,4,4", UdCompHdr::new(14, CompMethod::Bfp), UdCompPresence::Dynamic),
+        (
+            0u8,
+            20u32,
+            "2,6,4,4",
+            UdCompHdr::new(14, CompMethod::Bfp),
+            UdCompPresence::Dynamic,
+        ),
         // 40 MHz at 30 kHz, uncompressed 16-bit, static.
-        (1, 40, "4,4,4,4", UdCompHdr::new(16, CompMethod::None), UdCompPresence::Static),
+        (
+            1,
+            40,
+            "4,4,4,4",
+            UdCompHdr::new(16, CompMethod::None),
+            UdCompPresence::Static,
+        ),
         // 100 MHz at 30 kHz, 12-bit BFP dynamic, jumbo frames below.
-        (1, 100, "2,6,4,4", UdCompHdr::new(12, CompMethod::Bfp), UdCompPresence::Dynamic),
+        (
+            1,
+            100,
+            "2,6,4,4",
+            UdCompHdr::new(12, CompMethod::Bfp),
+            UdCompPresence::Dynamic,
+        ),
     ];
     for (mu, bw, split, comp, presence) in configs {
         let mut setup = default_setup(DEFAULT_STIMULUS_SEED);
@@ -104,9 +122,15 @@ fn conformant_oru_passes_in_other_configurations() {
         }
         for case in catalogue() {
             let id = case.meta().id;
-            let applies = !matches!(case.applicability(&setup.pics), suites::model::Applicability::NotApplicable(_));
+            let applies = !matches!(
+                case.applicability(&setup.pics),
+                suites::model::Applicability::NotApplicable(_)
+            );
             let mut port = simulated_oru(&setup, OruFault::None);
-            let mut ctx = Ctx { setup: &setup, port: &mut port };
+            let mut ctx = Ctx {
+                setup: &setup,
+                port: &mut port,
+            };
             let out = case.run(&mut ctx);
             let want = if applies { Verdict::Pass } else { out.verdict() };
             assert_eq!(out.verdict(), want, "mu {mu} {bw} MHz {comp}: {id}: {}", out.reason());

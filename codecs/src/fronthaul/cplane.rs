@@ -135,10 +135,7 @@ pub enum TypeHeader {
         reserved: u8,
     },
     /// `udCompHdr(8) reserved(8)`.
-    St1 {
-        ud_comp_hdr: UdCompHdr,
-        reserved: u8,
-    },
+    St1 { ud_comp_hdr: UdCompHdr, reserved: u8 },
     /// `timeOffset(16) frameStructure(8) cpLength(16) udCompHdr(8)`.
     St3 {
         time_offset: u16,
@@ -147,10 +144,7 @@ pub enum TypeHeader {
         ud_comp_hdr: UdCompHdr,
     },
     /// `udCompHdr(8) reserved(8)`.
-    St5 {
-        ud_comp_hdr: UdCompHdr,
-        reserved: u8,
-    },
+    St5 { ud_comp_hdr: UdCompHdr, reserved: u8 },
 }
 
 impl TypeHeader {
@@ -222,14 +216,7 @@ impl TypeHeader {
                 put_u16(out, cp_length);
                 out.push(reserved);
             }
-            TypeHeader::St1 {
-                ud_comp_hdr,
-                reserved,
-            }
-            | TypeHeader::St5 {
-                ud_comp_hdr,
-                reserved,
-            } => {
+            TypeHeader::St1 { ud_comp_hdr, reserved } | TypeHeader::St5 { ud_comp_hdr, reserved } => {
                 out.push(ud_comp_hdr.to_byte());
                 out.push(reserved);
             }
@@ -381,10 +368,7 @@ impl<'a> CplaneMessage<'a> {
             header,
             num_sections,
             section_type,
-            body: CplaneBody::Sections {
-                type_header,
-                sections,
-            },
+            body: CplaneBody::Sections { type_header, sections },
             trailing: r.remaining(),
         })
     }
@@ -405,10 +389,7 @@ impl<'a> CplaneMessage<'a> {
                 out.push(self.section_type.into());
                 out.extend_from_slice(raw);
             }
-            CplaneBody::Sections {
-                type_header,
-                sections,
-            } => {
+            CplaneBody::Sections { type_header, sections } => {
                 if type_header.section_type() != self.section_type {
                     return Err(Error::invalid(
                         out.len() + 1,
@@ -416,12 +397,7 @@ impl<'a> CplaneMessage<'a> {
                         "C-plane",
                     ));
                 }
-                fit(
-                    sections.len() as u64,
-                    8,
-                    out.len(),
-                    "C-plane numberOfSections",
-                )?;
+                fit(sections.len() as u64, 8, out.len(), "C-plane numberOfSections")?;
                 out.push(sections.len() as u8);
                 out.push(self.section_type.into());
                 type_header.emit(out);
@@ -537,25 +513,14 @@ fn emit_section(s: &CplaneSection<'_>, st: SectionType, out: &mut Vec<u8>) -> Re
             Some(f)
         }
         (SectionType::PrachMixedNumerology, None) => {
-            return Err(Error::invalid(
-                start + 8,
-                "section type 3 needs freqOffset",
-                CTX,
-            ));
+            return Err(Error::invalid(start + 8, "section type 3 needs freqOffset", CTX));
         }
         (_, Some(_)) => {
-            return Err(Error::invalid(
-                start + 8,
-                "freqOffset outside section type 3",
-                CTX,
-            ));
+            return Err(Error::invalid(start + 8, "freqOffset outside section type 3", CTX));
         }
         (_, None) => None,
     };
-    let w = u32::from(s.section_id) << 12
-        | u32::from(s.rb) << 11
-        | u32::from(s.sym_inc) << 10
-        | u32::from(s.start_prb);
+    let w = u32::from(s.section_id) << 12 | u32::from(s.rb) << 11 | u32::from(s.sym_inc) << 10 | u32::from(s.start_prb);
     put_u24(out, w);
     out.push(s.num_prb);
     put_u16(out, s.re_mask << 4 | u16::from(s.num_symbol));
@@ -578,12 +543,7 @@ pub(crate) fn emit_extensions(exts: &[Extension<'_>], out: &mut Vec<u8>) -> Resu
         let hdr = Extension::header_len(e.ext_type);
         let words = (hdr + e.body.len()).div_ceil(4);
         let long = Extension::has_long_len(e.ext_type);
-        fit(
-            words as u64,
-            if long { 16 } else { 8 },
-            start + 1,
-            "C-plane extLen",
-        )?;
+        fit(words as u64, if long { 16 } else { 8 }, start + 1, "C-plane extLen")?;
         let ef = i + 1 < exts.len();
         out.push(u8::from(ef) << 7 | e.ext_type);
         if long {
@@ -598,12 +558,7 @@ pub(crate) fn emit_extensions(exts: &[Extension<'_>], out: &mut Vec<u8>) -> Resu
 }
 
 /// Append a whole eCPRI PDU (one real-time control message, C = 0) carrying `msg`.
-pub fn cplane_pdu(
-    rtc_id: u16,
-    seq_id: crate::ecpri::SeqId,
-    msg: &CplaneMessage<'_>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
+pub fn cplane_pdu(rtc_id: u16, seq_id: crate::ecpri::SeqId, msg: &CplaneMessage<'_>, out: &mut Vec<u8>) -> Result<()> {
     let mut data = Vec::new();
     msg.emit(&mut data)?;
     crate::ecpri::Message::real_time_control(rtc_id, seq_id, &data).emit(out)

@@ -82,9 +82,7 @@ impl RadioAppHeader {
         out.push(self.frame_id);
         put_u16(
             out,
-            u16::from(self.subframe_id) << 12
-                | u16::from(self.slot_id) << 6
-                | u16::from(self.symbol_id),
+            u16::from(self.subframe_id) << 12 | u16::from(self.slot_id) << 6 | u16::from(self.symbol_id),
         );
         Ok(())
     }

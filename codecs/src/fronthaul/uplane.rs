@@ -85,10 +85,7 @@ impl UplaneSection<'_> {
     /// short a section.
     pub fn selective_re_masks(&self, hdr: UdCompHdr) -> Option<(u16, u16)> {
         match (hdr.method, self.iq) {
-            (
-                CompMethod::BfpSelectiveReMasks | CompMethod::ModSelectiveReMasks,
-                [a, b, c, d, ..],
-            ) => Some((
+            (CompMethod::BfpSelectiveReMasks | CompMethod::ModSelectiveReMasks, [a, b, c, d, ..]) => Some((
                 u16::from_be_bytes([*a, *b]) & 0x0FFF,
                 u16::from_be_bytes([*c, *d]) & 0x0FFF,
             )),
@@ -184,11 +181,7 @@ fn read_section<'a>(r: &mut Reader<'a>, cfg: &UplaneConfig) -> Result<UplaneSect
             };
             return Err(Error::new(ErrorKind::Unsupported(what), offset, CTX));
         };
-        let n = if num_prb == 0 {
-            cfg.carrier_prbs
-        } else {
-            num_prb.into()
-        };
+        let n = if num_prb == 0 { cfg.carrier_prbs } else { num_prb.into() };
         usize::from(n) * prb_len
     };
     if iq_len > r.remaining() {
@@ -225,10 +218,7 @@ fn emit_section(s: &UplaneSection<'_>, out: &mut Vec<u8>) -> Result<()> {
     let start = out.len();
     fit(s.section_id.into(), 12, start, CTX)?;
     fit(s.start_prb.into(), 10, start + 1, CTX)?;
-    let w = u32::from(s.section_id) << 12
-        | u32::from(s.rb) << 11
-        | u32::from(s.sym_inc) << 10
-        | u32::from(s.start_prb);
+    let w = u32::from(s.section_id) << 12 | u32::from(s.rb) << 11 | u32::from(s.sym_inc) << 10 | u32::from(s.start_prb);
     out.extend_from_slice(&w.to_be_bytes()[1..]);
     out.push(s.num_prb);
     if let Some(h) = s.ud_comp_hdr {
@@ -245,12 +235,7 @@ fn emit_section(s: &UplaneSection<'_>, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// Append a whole eCPRI PDU (one IQ data message, C = 0) carrying `msg`.
-pub fn uplane_pdu(
-    pc_id: u16,
-    seq_id: crate::ecpri::SeqId,
-    msg: &UplaneMessage<'_>,
-    out: &mut Vec<u8>,
-) -> Result<()> {
+pub fn uplane_pdu(pc_id: u16, seq_id: crate::ecpri::SeqId, msg: &UplaneMessage<'_>, out: &mut Vec<u8>) -> Result<()> {
     let mut data = Vec::new();
     msg.emit(&mut data)?;
     crate::ecpri::Message::iq_data(pc_id, seq_id, &data).emit(out)

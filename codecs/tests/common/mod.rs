@@ -12,10 +12,7 @@ pub fn hex(s: &str) -> Vec<u8> {
             .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace() || b == b'_' || b == b'|'),
         "stray character in hex literal {s:?}"
     );
-    assert!(
-        digits.len().is_multiple_of(2),
-        "odd number of hex digits in {s:?}"
-    );
+    assert!(digits.len().is_multiple_of(2), "odd number of hex digits in {s:?}");
     digits
         .chunks(2)
         .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
