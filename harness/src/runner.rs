@@ -205,6 +205,15 @@ fn not_run(meta: suites::model::CaseMeta, applicability: Applicability) -> CaseR
     }
 }
 
+fn finished(index: usize, total: usize, run: &RunResult) -> Event<'_> {
+    Event::CaseFinished {
+        index,
+        total,
+        run,
+        case: &run.cases[index],
+    }
+}
+
 /// Run the selected cases against the simulated O-RU; returns the result.
 pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
     std::fs::create_dir_all(plan.dir.join("cases"))?;
@@ -239,15 +248,7 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     for (index, case) in selected.iter().enumerate() {
         let id = case.meta().id;
         if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
-            emit(
-                reporters,
-                &Event::CaseFinished {
-                    index,
-                    total,
-                    run: &run,
-                    case: &run.cases[index],
-                },
-            )?;
+            emit(reporters, &finished(index, total, &run))?;
             continue;
         }
         emit(reporters, &Event::CaseStarted { index, total, id })?;
@@ -299,15 +300,7 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
                 result.reason = format!("harness error: the case panicked: {msg}");
             }
         }
-        emit(
-            reporters,
-            &Event::CaseFinished {
-                index,
-                total,
-                run: &run,
-                case: &run.cases[index],
-            },
-        )?;
+        emit(reporters, &finished(index, total, &run))?;
     }
     run.interrupted = false;
     run.finished = Some(now_rfc3339());

@@ -90,7 +90,10 @@ impl Outcome {
 /// A conformance test case.
 pub trait TestCase: Send + Sync {
     fn meta(&self) -> CaseMeta;
-    /// Decided from the DUT's claims before anything runs.
-    fn applicability(&self, pics: &OruPics) -> Applicability;
+    /// Decided from the DUT's claims before anything runs; a case that
+    /// applies to every O-RU keeps this default.
+    fn applicability(&self, _pics: &OruPics) -> Applicability {
+        Applicability::Required
+    }
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome;
 }

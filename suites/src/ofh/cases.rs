@@ -26,6 +26,15 @@ fn port_health(obs: &Observed, out: &mut Outcome, clause: SpecRef) {
     }
 }
 
+/// The default O-DU traffic, sent and answered, with the port's health judged.
+fn observe_default(ctx: &mut Ctx<'_>, clause: &SpecRef) -> (Outcome, Observed) {
+    let mut out = Outcome::default();
+    let plan = traffic::plan(ctx);
+    let obs = traffic::observe(ctx, plan);
+    port_health(&obs, &mut out, clause.clone());
+    (out, obs)
+}
+
 fn no_uplink(out: &mut Outcome, clause: SpecRef) {
     out.finding(
         Verdict::Inconclusive,
@@ -57,15 +66,8 @@ impl TestCase for EcpriHeader {
         }
     }
 
-    fn applicability(&self, _: &OruPics) -> Applicability {
-        Applicability::Required
-    }
-
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
-        let mut out = Outcome::default();
-        let plan = traffic::plan(ctx);
-        let obs = traffic::observe(ctx, plan);
-        port_health(&obs, &mut out, self.meta().clause);
+        let (mut out, obs) = observe_default(ctx, &self.meta().clause);
         let mut judged = 0u64;
         let mut bad = BTreeMap::<String, u64>::new();
         for f in &obs.frames {
@@ -135,16 +137,9 @@ impl TestCase for SequenceId {
         }
     }
 
-    fn applicability(&self, _: &OruPics) -> Applicability {
-        Applicability::Required
-    }
-
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
-        let mut out = Outcome::default();
-        let plan = traffic::plan(ctx);
-        let obs = traffic::observe(ctx, plan);
-        port_health(&obs, &mut out, clause.clone());
+        let (mut out, obs) = observe_default(ctx, &clause);
         let mut last: HashMap<u16, u8> = HashMap::new();
         let (mut gaps, mut lost, mut dups, mut n) = (0u64, 0u64, 0u64, 0u64);
         let mut first_gap = None;
@@ -211,16 +206,9 @@ impl TestCase for UplaneHeader {
         }
     }
 
-    fn applicability(&self, _: &OruPics) -> Applicability {
-        Applicability::Required
-    }
-
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
-        let mut out = Outcome::default();
-        let plan = traffic::plan(ctx);
-        let obs = traffic::observe(ctx, plan);
-        port_health(&obs, &mut out, clause.clone());
+        let (mut out, obs) = observe_default(ctx, &clause);
         let n = ctx.setup.fh.numerology();
         let req = Requests::from_sent(&obs.exchange.sent, n, |_| true);
         let mut bad = BTreeMap::<&'static str, (u64, String)>::new();
@@ -309,16 +297,9 @@ impl TestCase for CuCoupling {
         }
     }
 
-    fn applicability(&self, _: &OruPics) -> Applicability {
-        Applicability::Required
-    }
-
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
-        let mut out = Outcome::default();
-        let plan = traffic::plan(ctx);
-        let obs = traffic::observe(ctx, plan);
-        port_health(&obs, &mut out, clause.clone());
+        let (mut out, obs) = observe_default(ctx, &clause);
         let n = ctx.setup.fh.numerology();
         let req = Requests::from_sent(&obs.exchange.sent, n, |_| true);
         // PRBs answered per (eAxC, abs slot, symbol, sectionId).
@@ -631,16 +612,9 @@ impl TestCase for UplinkTransmitWindow {
         }
     }
 
-    fn applicability(&self, _: &OruPics) -> Applicability {
-        Applicability::Required
-    }
-
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
-        let mut out = Outcome::default();
-        let plan = traffic::plan(ctx);
-        let obs = traffic::observe(ctx, plan);
-        port_health(&obs, &mut out, clause.clone());
+        let (mut out, obs) = observe_default(ctx, &clause);
         let n = ctx.setup.fh.numerology();
         let d = ctx.setup.fh.delay;
         let delay = ctx.setup.transport_delay as i64;
