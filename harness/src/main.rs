@@ -31,6 +31,47 @@ enum Command {
     List(ListArgs),
     /// Decode a pcap or pcapng capture of eCPRI / O-RAN fronthaul frames.
     Decode(DecodeArgs),
+    /// Analyse a capture: flows, inferred compression, sequence, C/U-plane
+    /// coupling, timing against air time; findings name the clause.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// Capture file (pcap or pcapng; Ethernet, optionally VLAN-tagged, or IPv4/UDP).
+    file: PathBuf,
+    /// JSON instead of the human summary.
+    #[arg(long)]
+    json: bool,
+    /// U-plane compression, when known (e.g. bfp:9); inferred per flow otherwise.
+    #[arg(long)]
+    comp: Option<UdCompHdr>,
+    /// With --comp: U-plane sections carry udCompHdr (dynamic).
+    #[arg(long)]
+    dynamic_comp: bool,
+    /// PRBs of the carrier (numPrb = 0); inferred when absent.
+    #[arg(long)]
+    carrier_prbs: Option<u16>,
+    /// eAxC ID bit split DU_port,BandSector,CC,RU_port, for display.
+    #[arg(long)]
+    eaxc_split: Option<EaxcSplit>,
+    /// Numerology mu (0..4); inferred from the slot IDs when absent.
+    #[arg(long)]
+    numerology: Option<u8>,
+    /// How timestamps relate to air time: "gps" (SFN 0 at the GPS epoch,
+    /// timestamps in UTC) or "air" (timestamps already on the air clock,
+    /// as in this harness's own captures). Timing is only analysed when given.
+    #[arg(long)]
+    air_time: Option<String>,
+    /// Correction added to the air-time origin, in nanoseconds.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    air_time_offset_ns: i64,
+    /// UDP port(s) carrying eCPRI over IP (repeatable; none = any UDP).
+    #[arg(long = "udp-port")]
+    udp_ports: Vec<u16>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -100,6 +141,7 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd_run(a),
         Command::List(a) => cmd_list(a),
         Command::Decode(a) => cmd_decode(a),
+        Command::Analyze(a) => cmd_analyze(a),
     };
     match result {
         Ok(code) => code,
@@ -248,4 +290,77 @@ fn cmd_decode(a: DecodeArgs) -> CmdResult {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn cmd_analyze(a: AnalyzeArgs) -> CmdResult {
+    use std::io::IsTerminal;
+    use suites::analyze::{AirTimeRef, AnalyzeConfig, Analyzer};
+    let air_time = match a.air_time.as_deref() {
+        None => None,
+        Some("gps") => Some(AirTimeRef::gps(a.air_time_offset_ns)),
+        Some("air") => Some(AirTimeRef::air_clock(a.air_time_offset_ns)),
+        Some(other) => return Err(format!("--air-time {other:?}: want gps or air").into()),
+    };
+    if a.numerology.is_some_and(|mu| mu > 4) {
+        return Err("--numerology: want 0..4".into());
+    }
+    let cfg = AnalyzeConfig {
+        framing: FramingConfig { udp_ports: a.udp_ports },
+        eaxc_split: a.eaxc_split,
+        uplane: a.comp.map(|c| {
+            if a.dynamic_comp {
+                UdCompMode::Dynamic
+            } else {
+                UdCompMode::Static(c)
+            }
+        }),
+        carrier_prbs: a.carrier_prbs,
+        numerology: a.numerology,
+        air_time,
+    };
+    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+    let reader = CaptureReader::open(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let bar = if !a.quiet && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(size);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    // Timing needs the numerology up front; without it (and without an
+    // explicit one) the first pass of slot IDs decides.
+    let mut analyzer = Analyzer::new(cfg);
+    let mut read = 0u64;
+    for p in reader {
+        let p = p?;
+        // pcap record header (16 bytes) + data, for the progress bar.
+        read += 16 + p.data.len() as u64;
+        analyzer.push(p.ts_ns, &p.data);
+        if let Some(b) = &bar
+            && read % (1 << 20) < 2048
+        {
+            b.set_position(read);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let report = analyzer.finish();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        let name = a
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        write!(out, "{}", reports::analysis_summary(&name, &report))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 //! All three read the same [`RunResult`] and classify each case the same way
 //! ([`case_state`], [`case_outcome`], [`overall`]), so they never disagree.
 
+pub mod analysis;
 pub mod junit;
 pub mod oran_json;
 pub mod summary;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use suites::model::{Applicability, CaseResult, RunResult, Status, Verdict};
 
+pub use analysis::analysis_summary;
 pub use junit::{junit_report, junit_xml};
 pub use oran_json::{Contact, LabInfo, results_json};
 pub use summary::{SummaryStyle, terminal_summary, terminal_summary_with};

@@ -317,7 +317,7 @@ impl Odu {
         let mut data = Vec::with_capacity(32);
         msg.emit(&mut data).expect("fields built within their widths");
         let eth = wire::ethernet_header(&self.cfg, Sender::Du);
-        let seq = self.seq.next(eaxc, MessageType::RealTimeControl);
+        let seq = self.seq.next(eaxc, MessageType::RealTimeControl, header.direction);
         wire::frame(&eth, 1, MessageType::RealTimeControl, eaxc, seq, &data)
     }
 
@@ -488,7 +488,7 @@ impl Odu {
                 iq,
             };
             let data = wire::uplane_data(header, comp, presence, &chunk);
-            let seq = self.seq.next(eaxc, MessageType::IqData);
+            let seq = self.seq.next(eaxc, MessageType::IqData, Direction::Downlink);
             out.push(Planned {
                 at,
                 frame: wire::frame(&eth, 1, MessageType::IqData, eaxc, seq, &data),

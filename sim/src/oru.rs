@@ -417,9 +417,9 @@ impl Oru {
                 let data = wire::uplane_data(header, comp, presence, &chunk);
                 self.sent_ul += 1;
                 if fault == OruFault::SeqGap && self.sent_ul.is_multiple_of(16) {
-                    self.seq.skip(eaxc, MessageType::IqData);
+                    self.seq.skip(eaxc, MessageType::IqData, Direction::Uplink);
                 }
-                let seq = self.seq.next(eaxc, MessageType::IqData);
+                let seq = self.seq.next(eaxc, MessageType::IqData, Direction::Uplink);
                 let frame = wire::frame(&eth, revision, MessageType::IqData, eaxc, seq, &data);
                 self.order += 1;
                 self.queue.push(Reverse((at, self.order)));

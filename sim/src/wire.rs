@@ -5,7 +5,7 @@ use crate::config::{FronthaulConfig, UdCompPresence};
 use codecs::ecpri::{self, CommonHeader, Message, MessageType, Payload, SeqId};
 use codecs::framing::{self, EthernetHeader, VlanTag};
 use codecs::fronthaul::compression::UdCompHdr;
-use codecs::fronthaul::header::RadioAppHeader;
+use codecs::fronthaul::header::{Direction, RadioAppHeader};
 use codecs::fronthaul::uplane::{UplaneMessage, UplaneSection};
 use std::collections::HashMap;
 
@@ -16,24 +16,25 @@ pub enum Sender {
     Ru,
 }
 
-/// eCPRI sequence IDs, one counter per (eAxC, message type), as CUS requires
-/// ("per eAxC and direction"; each end only sends one direction).
+/// eCPRI sequence IDs, one counter per eAxC, plane (message type) and
+/// direction, as CUS §5.1.3.2.8 requires: an O-DU sending DL and UL C-plane
+/// on the same eAxC keeps two C-plane sequences.
 #[derive(Debug, Default, Clone)]
 pub struct SeqCounters {
-    next: HashMap<(u16, u8), u8>,
+    next: HashMap<(u16, u8, Direction), u8>,
 }
 
 impl SeqCounters {
-    pub fn next(&mut self, eaxc: u16, msg_type: MessageType) -> u8 {
-        let slot = self.next.entry((eaxc, u8::from(msg_type))).or_insert(0);
+    pub fn next(&mut self, eaxc: u16, msg_type: MessageType, dir: Direction) -> u8 {
+        let slot = self.next.entry((eaxc, u8::from(msg_type), dir)).or_insert(0);
         let v = *slot;
         *slot = v.wrapping_add(1);
         v
     }
 
     /// Skip one sequence number (used by the faulty variants).
-    pub fn skip(&mut self, eaxc: u16, msg_type: MessageType) {
-        let _ = self.next(eaxc, msg_type);
+    pub fn skip(&mut self, eaxc: u16, msg_type: MessageType, dir: Direction) {
+        let _ = self.next(eaxc, msg_type, dir);
     }
 }
 

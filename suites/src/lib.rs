@@ -4,6 +4,7 @@
 //! the DUT's claimed capabilities, and returns findings that each name the
 //! clause they were judged against; the worst finding is the case's verdict.
 
+pub mod analyze;
 pub mod bed;
 pub mod case;
 pub mod model;

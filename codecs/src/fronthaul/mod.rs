@@ -3,4 +3,5 @@
 pub mod compression;
 pub mod cplane;
 pub mod header;
+pub mod infer;
 pub mod uplane;
