@@ -222,7 +222,32 @@ def main():
     else:
         print(f"SKIPPED: real capture checks: {cap} is absent")
 
-    # 4. The synthetic malformed capture: one error per frame, no crash.
+    # 4. Both real captures analysed with no hints: the settings are inferred
+    #    (static BFP 9-bit: the captures' known configuration) and everything decodes.
+    for name in ("fh_1x1.pcap", "fh_1x1_non0.pcap"):
+        cap = os.path.join(a.shared, "captures", name)
+        if not (have_shared and os.path.exists(cap)):
+            print(f"SKIPPED: analyze {name}: absent")
+            continue
+        res = subprocess.run([a.harness, "analyze", cap, "--json", "--quiet"], capture_output=True, text=True)
+        if res.returncode != 0:
+            failures.append(f"analyze {name}: exit {res.returncode}: {res.stderr[:300]}")
+            continue
+        r = json.loads(res.stdout)
+        uflows = [f for f in r["flows"] if f["plane"] == "U"]
+        inferred = [(f["compression"] or {}).get("mode") for f in uflows]
+        ok = all(m == {"Static": {"iq_width": 9, "method": "Bfp"}} for m in inferred) and uflows
+        if not ok:
+            failures.append(f"analyze {name}: inferred {inferred}, want static BFP 9-bit")
+        errors = r["undecodable"] + sum(f["decode_errors"] for f in r["flows"])
+        if errors:
+            failures.append(f"analyze {name}: {errors} decode errors")
+        bench = subprocess.run([a.harness, "bench", cap, "--tshark"], capture_output=True, text=True)
+        print(f"analyze {name} (no hints): {len(uflows)} U-plane flow(s) inferred as static bfp:9 "
+              f"({', '.join(f['compression']['confidence'] for f in uflows)}), {errors} decode errors; "
+              + " / ".join(l.strip() for l in bench.stdout.splitlines()))
+
+    # 5. The synthetic malformed capture: one error per frame, no crash.
     bad_cap = os.path.join(a.shared, "captures", "malformed_ecpri_synthetic.pcap")
     if have_shared and os.path.exists(bad_cap):
         res = subprocess.run([a.harness, "decode", bad_cap, "--json", "--summary"], capture_output=True, text=True)

@@ -34,6 +34,20 @@ enum Command {
     /// Analyse a capture: flows, inferred compression, sequence, C/U-plane
     /// coupling, timing against air time; findings name the clause.
     Analyze(AnalyzeArgs),
+    /// Measure `analyze` throughput on a capture, beside tshark on the same file.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Capture file.
+    file: PathBuf,
+    /// Passes over the capture (held in memory) to time.
+    #[arg(long, default_value_t = 5)]
+    passes: u32,
+    /// Also time `tshark -V` (full dissection, the usual way captures are read) on the file.
+    #[arg(long)]
+    tshark: bool,
 }
 
 #[derive(Args)]
@@ -142,6 +156,7 @@ fn main() -> ExitCode {
         Command::List(a) => cmd_list(a),
         Command::Decode(a) => cmd_decode(a),
         Command::Analyze(a) => cmd_analyze(a),
+        Command::Bench(a) => cmd_bench(a),
     };
     match result {
         Ok(code) => code,
@@ -362,5 +377,51 @@ fn cmd_analyze(a: AnalyzeArgs) -> CmdResult {
         write!(out, "{}", reports::analysis_summary(&name, &report))?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_bench(a: BenchArgs) -> CmdResult {
+    use std::time::Instant;
+    use suites::analyze::{AnalyzeConfig, Analyzer};
+    let size = std::fs::metadata(&a.file)?.len();
+    // Decode speed, not disk speed: the packets are read once into memory.
+    let packets: Vec<_> = CaptureReader::open(&a.file)?.collect::<Result<_, _>>()?;
+    let mut best = f64::INFINITY;
+    let mut frames = 0;
+    for _ in 0..a.passes.max(1) {
+        let t = Instant::now();
+        let mut analyzer = Analyzer::new(AnalyzeConfig::default());
+        for p in &packets {
+            analyzer.push(p.ts_ns, &p.data);
+        }
+        let r = analyzer.finish();
+        best = best.min(t.elapsed().as_secs_f64());
+        frames = r.frames;
+    }
+    let ours = size as f64 / best / 1e6;
+    println!(
+        "analyze: {} ({:.2} MB, {frames} frames): best of {} passes {:.4} s = {ours:.1} MB/s, {:.0} frames/s (one core)",
+        a.file.display(),
+        size as f64 / 1e6,
+        a.passes.max(1),
+        best,
+        frames as f64 / best
+    );
+    if a.tshark {
+        let t = Instant::now();
+        let status = std::process::Command::new("tshark")
+            .args(["-n", "-V", "-r"])
+            .arg(&a.file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("tshark: {e}"))?;
+        let secs = t.elapsed().as_secs_f64();
+        if !status.success() {
+            return Err(format!("tshark exited with {status}").into());
+        }
+        let theirs = size as f64 / secs / 1e6;
+        println!("tshark -V: {secs:.3} s = {theirs:.1} MB/s; analyze is {:.0}x tshark -V", ours / theirs);
+    }
     Ok(ExitCode::SUCCESS)
 }
