@@ -1,6 +1,7 @@
 //! The harness: runner, captures, decoding, and the pieces the CLI wires
 //! together.
 
+pub mod baseline;
 pub mod capture;
 pub mod decode;
 pub mod runner;

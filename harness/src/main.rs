@@ -102,6 +102,16 @@ struct RunArgs {
     /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
     #[arg(long = "case")]
     cases: Vec<String>,
+    /// Run the k-th of n shares of the selection (k/n or count:k/n), for
+    /// spreading one suite over several CI machines.
+    #[arg(long)]
+    partition: Option<runner::Partition>,
+    /// Expected verdicts (TOML): exit non-zero only when a verdict differs.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Write this run's verdicts as a baseline to the given file.
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
     /// No per-case progress lines.
     #[arg(long, short)]
     quiet: bool,
@@ -185,12 +195,27 @@ fn cmd_run(a: RunArgs) -> CmdResult {
             .unwrap_or_else(|_| "run".into());
         PathBuf::from("runs").join(stamp)
     });
-    let plan = RunPlan {
-        setup: bed::default_setup(a.seed),
-        fault: a.ru_variant,
-        select: a.cases,
-        dir: dir.clone(),
-    };
+    let baseline = a
+        .baseline
+        .as_deref()
+        .map(harness::baseline::Baseline::load)
+        .transpose()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // A second Ctrl-C ends the process at once; the reports on disk are
+        // valid after every case either way.
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("harness: interrupted: finishing the case in progress, then writing the reports");
+        });
+    }
+    let mut plan = RunPlan::new(bed::default_setup(a.seed), a.ru_variant, dir.clone());
+    plan.select = a.cases;
+    plan.partition = a.partition;
+    plan.stop = Some(stop);
     let cases = suites::ofh::catalogue();
     std::fs::create_dir_all(&dir)?;
     let mut files = ReportFiles {
@@ -209,6 +234,30 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     }
     print!("{}", reports::terminal_summary(&run));
     println!("reports: {}", dir.display());
+    if let Some(path) = &a.write_baseline {
+        std::fs::write(path, harness::baseline::Baseline::from_run(&run).to_toml())?;
+        println!("baseline written: {}", path.display());
+    }
+    if run.interrupted {
+        return Ok(ExitCode::from(130));
+    }
+    if let Some(b) = baseline {
+        let changes = b.compare(&run);
+        for c in &changes {
+            match c {
+                harness::baseline::Change::Changed { id, expected, got } => {
+                    println!("baseline: {id}: expected {expected}, got {got}")
+                }
+                harness::baseline::Change::New { id, got } => println!("baseline: {id}: {got}, not in the baseline"),
+            }
+        }
+        println!("baseline: {} change(s)", changes.len());
+        return Ok(if changes.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     Ok(if run.has_blocking_failure() {
         ExitCode::from(1)
     } else {
@@ -421,7 +470,10 @@ fn cmd_bench(a: BenchArgs) -> CmdResult {
             return Err(format!("tshark exited with {status}").into());
         }
         let theirs = size as f64 / secs / 1e6;
-        println!("tshark -V: {secs:.3} s = {theirs:.1} MB/s; analyze is {:.0}x tshark -V", ours / theirs);
+        println!(
+            "tshark -V: {secs:.3} s = {theirs:.1} MB/s; analyze is {:.0}x tshark -V",
+            ours / theirs
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

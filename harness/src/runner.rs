@@ -161,6 +161,31 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
+/// A share of the catalogue for one of several CI machines: the k-th of n
+/// (1-based), cases dealt round-robin in catalogue order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl std::str::FromStr for Partition {
+    type Err = String;
+
+    /// `k/n` or nextest's `count:k/n`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let body = s.strip_prefix("count:").unwrap_or(s);
+        let (k, n) = body
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)))
+            .ok_or_else(|| format!("partition {s:?}: want k/n, e.g. 2/4"))?;
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("partition {s:?}: need 1 <= k <= n"));
+        }
+        Ok(Partition { k, n })
+    }
+}
+
 /// What to run.
 pub struct RunPlan {
     pub setup: Setup,
@@ -168,8 +193,30 @@ pub struct RunPlan {
     pub fault: OruFault,
     /// ID globs; empty = every case.
     pub select: Vec<String>,
+    pub partition: Option<Partition>,
     /// The run folder.
     pub dir: PathBuf,
+    /// Set (e.g. by a Ctrl-C handler) to stop after the case in progress.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl RunPlan {
+    pub fn new(setup: Setup, fault: OruFault, dir: PathBuf) -> Self {
+        RunPlan {
+            setup,
+            fault,
+            select: Vec::new(),
+            partition: None,
+            dir,
+            stop: None,
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst))
+    }
 }
 
 fn components(fault: OruFault) -> Vec<Component> {
@@ -220,6 +267,9 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     let selected: Vec<&Box<dyn TestCase>> = cases
         .iter()
         .filter(|c| plan.select.is_empty() || plan.select.iter().any(|g| glob_match(g, c.meta().id)))
+        .enumerate()
+        .filter(|(i, _)| plan.partition.is_none_or(|p| i % p.n == p.k - 1))
+        .map(|(_, c)| c)
         .collect();
     let mut run = RunResult {
         run_id: uuid::Uuid::new_v4().to_string(),
@@ -246,6 +296,18 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     emit(reporters, &Event::RunStarted { run: &run })?;
     let total = selected.len();
     for (index, case) in selected.iter().enumerate() {
+        if plan.stopped() {
+            // Leave the rest as not run; the reports say the run was interrupted.
+            for c in run.cases[index..]
+                .iter_mut()
+                .filter(|c| !matches!(c.applicability, Applicability::NotApplicable(_)))
+            {
+                c.reason = "not run: the run was interrupted".into();
+            }
+            run.finished = Some(now_rfc3339());
+            emit(reporters, &Event::RunFinished { run: &run })?;
+            return Ok(run);
+        }
         let id = case.meta().id;
         if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
             emit(reporters, &finished(index, total, &run))?;

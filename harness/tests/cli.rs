@@ -93,3 +93,47 @@ fn decode_reads_back_a_run_capture() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_baseline_turns_a_known_failure_into_success_and_a_change_into_failure() {
+    let dir = temp_dir("baseline");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("baseline.toml");
+    // Record the faulty O-RU's verdicts, then explain the deviation.
+    let out = harness()
+        .args(["run", "--quiet", "--ru-variant", "late-ul", "--write-baseline"])
+        .arg(&base)
+        .arg("--out")
+        .arg(dir.join("r1"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&base).unwrap();
+    assert!(
+        text.contains("OFH.DLM.UL.TX.01") && text.contains("TO EXPLAIN"),
+        "{text}"
+    );
+    std::fs::write(&base, text.replace("TO EXPLAIN", "accepted for this test")).unwrap();
+
+    let run = |variant: &str, out: &str| {
+        harness()
+            .args(["run", "--quiet", "--ru-variant", variant, "--baseline"])
+            .arg(&base)
+            .arg("--out")
+            .arg(dir.join(out))
+            .output()
+            .unwrap()
+    };
+    // Same failure as the baseline: no change, exit 0.
+    let same = run("late-ul", "r2");
+    assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stdout));
+    // The known failure is gone (a change) and another appears: exit 1.
+    let other = run("seq-gap", "r3");
+    assert_eq!(other.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&other.stdout);
+    assert!(
+        s.contains("OFH.DLM.UL.TX.01: expected fail, got pass") && s.contains("OFH.TRN.SEQ.01"),
+        "{s}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -16,12 +16,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn plan(dir: &std::path::Path, fault: OruFault) -> RunPlan {
-    RunPlan {
-        setup: bed::default_setup(DEFAULT_STIMULUS_SEED),
-        fault,
-        select: vec![],
-        dir: dir.to_path_buf(),
-    }
+    RunPlan::new(bed::default_setup(DEFAULT_STIMULUS_SEED), fault, dir.to_path_buf())
 }
 
 #[test]
@@ -138,4 +133,69 @@ fn a_run_cut_short_leaves_valid_reports_of_what_finished() {
     let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
     assert!(junit.contains("not run"), "unfinished cases are reported as not run");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Raises the stop flag (as the Ctrl-C handler does) after `after` cases.
+struct CtrlCAfter {
+    after: usize,
+    seen: usize,
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Reporter for CtrlCAfter {
+    fn on_event(&mut self, event: &Event<'_>) -> std::io::Result<()> {
+        if let Event::CaseFinished { .. } = event {
+            self.seen += 1;
+            if self.seen == self.after {
+                self.flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn an_interrupted_run_finishes_the_case_in_progress_and_says_which_did_not_run() {
+    let dir = temp_dir("ctrlc");
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut p = plan(&dir, OruFault::None);
+    p.stop = Some(flag.clone());
+    let mut files = ReportFiles {
+        dir: dir.clone(),
+        lab: reports::LabInfo::default(),
+    };
+    let mut ctrlc = CtrlCAfter {
+        after: 2,
+        seen: 0,
+        flag,
+    };
+    let run = runner::run(&p, &suites::ofh::catalogue(), &mut [&mut files, &mut ctrlc]).unwrap();
+    assert!(run.interrupted);
+    assert_eq!(run.cases.iter().filter(|c| c.executed).count(), 2);
+    assert!(
+        run.cases[2..]
+            .iter()
+            .all(|c| !c.executed && c.reason.contains("interrupted"))
+    );
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(junit.contains("interrupted"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn partitions_cover_the_catalogue_exactly_once() {
+    let all: Vec<&str> = suites::ofh::catalogue().iter().map(|c| c.meta().id).collect();
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let dir = temp_dir(&format!("part{k}"));
+        let mut p = plan(&dir, OruFault::None);
+        p.partition = Some(format!("count:{k}/3").parse().unwrap());
+        let run = runner::run(&p, &suites::ofh::catalogue(), &mut []).unwrap();
+        seen.extend(run.cases.iter().map(|c| c.meta.id));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    seen.sort_unstable();
+    let mut want = all.clone();
+    want.sort_unstable();
+    assert_eq!(seen, want);
 }
