@@ -249,7 +249,64 @@ fn not_run(meta: suites::model::CaseMeta, applicability: Applicability) -> CaseR
         started: None,
         duration_s: 0.0,
         executed: false,
+        timing: vec![],
     }
+}
+
+/// Where each plane's messages fell against its window, from the capture
+/// (harness-side timestamps on the air-time clock).
+fn timing_series(setup: &Setup, capture: &[suites::port::Captured]) -> Vec<suites::model::TimingSeries> {
+    use suites::analyze::{AirTimeRef, AnalyzeConfig, Analyzer, Plane};
+    let mut a = Analyzer::new(AnalyzeConfig {
+        numerology: Some(setup.fh.numerology().mu()),
+        carrier_prbs: Some(setup.fh.carrier.prbs),
+        air_time: Some(AirTimeRef::air_clock(0)),
+        ..Default::default()
+    });
+    for c in capture {
+        a.push(c.at, &c.frame);
+    }
+    let d = &setup.fh.delay;
+    let us = |ns: u64| ns as f64 / 1000.0;
+    let delay = us(setup.transport_delay);
+    a.finish()
+        .timing
+        .into_iter()
+        .map(|t| {
+            // Harness-side times: frames to the O-RU are measured when sent
+            // (their window applies on arrival, `delay` later); frames from
+            // it when received.
+            let (label, lo, hi) = match (t.plane, t.direction) {
+                (Plane::C, "DL") => (
+                    "DL C-plane sent (O-RU window T2a_cp_dl)",
+                    us(d.t2a_min_cp_dl) + delay,
+                    us(d.t2a_max_cp_dl) + delay,
+                ),
+                (Plane::C, _) => (
+                    "UL C-plane sent (O-RU window T2a_cp_ul)",
+                    us(d.t2a_min_cp_ul) + delay,
+                    us(d.t2a_max_cp_ul) + delay,
+                ),
+                (Plane::U, "DL") => (
+                    "DL U-plane sent (O-RU window T2a_up)",
+                    us(d.t2a_min_up) + delay,
+                    us(d.t2a_max_up) + delay,
+                ),
+                (Plane::U, _) => (
+                    "UL U-plane received (O-RU window Ta3)",
+                    -(us(d.ta3_max) + delay),
+                    -(us(d.ta3_min) + delay),
+                ),
+            };
+            suites::model::TimingSeries {
+                label: label.into(),
+                window_us: [lo, hi],
+                bin_us: suites::analyze::timing::BIN_NS as f64 / 1000.0,
+                histogram: t.histogram,
+                messages: t.messages,
+            }
+        })
+        .collect()
 }
 
 fn finished(index: usize, total: usize, run: &RunResult) -> Event<'_> {
@@ -334,8 +391,10 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
             CaptureDir::ToDut => (s + 1, r),
             CaptureDir::FromDut => (s, r + 1),
         });
+        let timing = timing_series(&plan.setup, &capture);
         let result = &mut run.cases[index];
         result.executed = true;
+        result.timing = timing;
         result.started = Some(started);
         result.duration_s = clock.elapsed().as_secs_f64();
         result.artifacts.push(Artifact {

@@ -5,6 +5,7 @@
 //! ([`case_state`], [`case_outcome`], [`overall`]), so they never disagree.
 
 pub mod analysis;
+pub mod html;
 pub mod junit;
 pub mod oran_json;
 pub mod summary;
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use suites::model::{Applicability, CaseResult, RunResult, Status, Verdict};
 
 pub use analysis::analysis_summary;
+pub use html::html_report;
 pub use junit::{junit_report, junit_xml};
 pub use oran_json::{Contact, LabInfo, results_json};
 pub use summary::{SummaryStyle, terminal_summary, terminal_summary_with};
@@ -25,6 +27,8 @@ pub use summary::{SummaryStyle, terminal_summary, terminal_summary_with};
 pub const JUNIT_FILE: &str = "junit.xml";
 /// File name of the O-RAN results document inside a run folder.
 pub const RESULTS_FILE: &str = "results.json";
+/// File name of the human report inside a run folder.
+pub const HTML_FILE: &str = "report.html";
 
 /// What happened to one case, as every report shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +234,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `junit.xml` and `results.json` into `dir` (created if missing), each
+/// Writes `junit.xml`, `results.json` and `report.html` into `dir` (created if missing), each
 /// atomically, and returns their paths. Call it after every finished case: the
 /// files stay valid if the process is killed, with the unfinished cases shown
 /// as not run.
@@ -245,7 +249,10 @@ pub fn write_all(dir: &Path, run: &RunResult, lab: &LabInfo) -> io::Result<Vec<P
     json.push(b'\n');
     write_atomic(&results_path, &json)?;
 
-    Ok(vec![junit_path, results_path])
+    let html_path = dir.join(HTML_FILE);
+    write_atomic(&html_path, html_report(run).as_bytes())?;
+
+    Ok(vec![junit_path, results_path, html_path])
 }
 
 /// Shortens `s` to at most `max` characters (Unicode scalar values, as JSON

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use common::every_verdict;
-use reports::{JUNIT_FILE, LabInfo, RESULTS_FILE, write_all};
+use reports::{HTML_FILE, JUNIT_FILE, LabInfo, RESULTS_FILE, write_all};
 use suites::model::{Applicability, Verdict};
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -16,10 +16,13 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 #[test]
-fn writes_both_files_and_no_leftovers() {
+fn writes_every_report_and_no_leftovers() {
     let dir = temp_dir("both").join("run-1");
     let paths = write_all(&dir, &every_verdict(), &LabInfo::default()).unwrap();
-    assert_eq!(paths, [dir.join(JUNIT_FILE), dir.join(RESULTS_FILE)]);
+    assert_eq!(
+        paths,
+        [dir.join(JUNIT_FILE), dir.join(RESULTS_FILE), dir.join(HTML_FILE)]
+    );
 
     let xml = fs::read_to_string(&paths[0]).unwrap();
     quick_junit::Report::deserialize_from_str(&xml).unwrap();
@@ -31,7 +34,7 @@ fn writes_both_files_and_no_leftovers() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, [JUNIT_FILE, RESULTS_FILE], "no temporary files left");
+    assert_eq!(names, [JUNIT_FILE, HTML_FILE, RESULTS_FILE], "no temporary files left");
     fs::remove_dir_all(dir.parent().unwrap()).unwrap();
 }
 

@@ -147,6 +147,24 @@ pub struct CaseResult {
     pub duration_s: f64,
     /// Whether the case ran at all.
     pub executed: bool,
+    /// Arrival times against the windows they are judged by, per plane and
+    /// direction, for the HTML report's histograms.
+    pub timing: Vec<TimingSeries>,
+}
+
+/// A histogram of message times relative to air time, with its window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimingSeries {
+    /// e.g. "DL U-plane sent by the harness (O-RU receive window T2a)".
+    pub label: String,
+    /// The window, as lead before air time in microseconds (negative: after
+    /// air time), `[min, max]`.
+    pub window_us: [f64; 2],
+    /// Bin width in microseconds.
+    pub bin_us: f64,
+    /// Non-empty bins: (lower edge in us of lead, messages).
+    pub histogram: Vec<(f64, u64)>,
+    pub messages: u64,
 }
 
 /// What was tested and with what.

@@ -52,6 +52,7 @@ pub fn ran(meta: CaseMeta, verdict: Verdict, reason: &str) -> CaseResult {
         started: Some("2025-06-01T10:00:00Z".into()),
         duration_s: 1.25,
         executed: true,
+        timing: vec![],
     }
 }
 
@@ -68,6 +69,7 @@ pub fn not_run(meta: CaseMeta, applicability: Applicability, reason: &str) -> Ca
         started: None,
         duration_s: 0.0,
         executed: false,
+        timing: vec![],
     }
 }
 

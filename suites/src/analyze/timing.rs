@@ -39,7 +39,7 @@ impl AirTimeRef {
 }
 
 /// Lead times in 5 us bins from -2 ms to +3 ms.
-const BIN_NS: i64 = 5_000;
+pub const BIN_NS: i64 = 5_000;
 const LOW_NS: i64 = -2_000_000;
 const BINS: usize = 1000;
 
@@ -100,6 +100,8 @@ pub struct TimingReport {
     pub p99_us: f64,
     pub max_us: f64,
     pub mean_us: f64,
+    /// Non-empty 5 us bins: (lower edge of lead in us, messages).
+    pub histogram: Vec<(f64, u64)>,
 }
 
 /// Messages held back while the numerology is still being learnt.
@@ -181,6 +183,13 @@ impl TimingStats {
                 p99_us: h.percentile(0.99),
                 max_us: h.max as f64 / 1000.0,
                 mean_us: (h.sum as f64 / h.count.max(1) as f64) / 1000.0,
+                histogram: h
+                    .bins
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(i, n)| ((LOW_NS + i as i64 * BIN_NS) as f64 / 1000.0, *n))
+                    .collect(),
             })
             .collect()
     }
