@@ -55,16 +55,6 @@ fn every_fault_is_caught_by_its_case_and_only_there() {
     }
 }
 
-#[test]
-#[ignore = "diagnostic print"]
-fn print_table() {
-    for fault in OruFault::ALL {
-        for (id, verdict, reason) in verdicts(fault) {
-            println!("{:20} {:22} {:12} {}", fault.name(), id, verdict.as_str(), reason);
-        }
-    }
-}
-
 /// The verdicts must not depend on one lucky configuration: other
 /// numerologies, bandwidths, eAxC splits, widths and dynamic udCompHdr.
 #[test]
