@@ -474,11 +474,119 @@ pub enum Payload<'a> {
         #[serde(rename = "data_len", serialize_with = "wire::ser_len")]
         data: &'a [u8],
     },
+    /// Type 1: `PC_ID(16) | SEQ_ID(16)` then the bit sequence.
+    BitSequence {
+        pc_id: u16,
+        seq_id: SeqId,
+        #[serde(rename = "data_len", serialize_with = "wire::ser_len")]
+        data: &'a [u8],
+    },
+    /// Type 3: `PC_ID(32) | SEQ_ID(32)` then the data.
+    GenericData {
+        pc_id: u32,
+        seq_id: u32,
+        #[serde(rename = "data_len", serialize_with = "wire::ser_len")]
+        data: &'a [u8],
+    },
+    /// Type 4.
+    RemoteMemoryAccess(RemoteMemoryAccess<'a>),
     /// Type 5. Dummy bytes after the 20 bytes are counted by the header's
     /// `payload_size` and not kept.
     OneWayDelay(DelayMeasurement),
-    /// Every other message type, the whole payload raw.
+    /// Type 6: `Reset ID(16) | Reset Code Op(8)` then vendor-specific bytes.
+    RemoteReset {
+        reset_id: u16,
+        /// 0x01 remote reset request, 0x02 response; others reserved.
+        reset_code: u8,
+        #[serde(rename = "vendor_len", serialize_with = "wire::ser_len")]
+        vendor: &'a [u8],
+    },
+    /// Type 7.
+    EventIndication(EventIndication<'a>),
+    /// Every other message type (8-11 of eCPRI 2.0, reserved, vendor
+    /// specific), the whole payload raw.
     Other(#[serde(serialize_with = "wire::ser_len")] &'a [u8]),
+}
+
+/// eCPRI type 4, remote memory access:
+/// `Remote Memory Access ID(8) | Read/Write(4) Req/Resp(4) | Element ID(16) |
+/// Address(48) | Length(16) | Data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct RemoteMemoryAccess<'a> {
+    pub id: u8,
+    /// 0 read, 1 write, 2 write with no response; others reserved.
+    pub read_write: u8,
+    /// 0 request, 1 response, 2 failure; others reserved.
+    pub req_resp: u8,
+    pub element_id: u16,
+    /// 48 bits.
+    pub address: u64,
+    /// Bytes to read or written; for a write it should equal `data.len()`
+    /// (a disagreement is reported, not rejected).
+    pub length: u16,
+    #[serde(rename = "data_len", serialize_with = "wire::ser_len")]
+    pub data: &'a [u8],
+}
+
+impl RemoteMemoryAccess<'_> {
+    pub const HEADER_LEN: usize = 12;
+}
+
+/// eCPRI type 7, event indication:
+/// `Event ID(8) | Event Type(8) | Sequence Number(8) | Number of Faults/Notif(8)`,
+/// then that many 8-byte elements (see [`FaultNotification`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct EventIndication<'a> {
+    pub event_id: u8,
+    /// 0 fault(s) indication, 1 fault(s) ack, 2 notification(s) indication,
+    /// 3 synchronization request, 4 synchronization ack, 5 sync end indication.
+    pub event_type: u8,
+    pub sequence_number: u8,
+    /// As on the wire; may disagree with the elements present.
+    pub number: u8,
+    /// The element bytes, as on the wire (see [`EventIndication::elements`]).
+    #[serde(rename = "elements_len", serialize_with = "wire::ser_len")]
+    pub elements: &'a [u8],
+}
+
+/// One element of an event indication:
+/// `Element ID(16) | Raise/Cease(4) Fault/Notif(12) | Additional Information(32)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct FaultNotification {
+    pub element_id: u16,
+    /// 0 raise, 1 cease.
+    pub raise_cease: u8,
+    /// 12 bits.
+    pub fault: u16,
+    pub additional: u32,
+}
+
+impl EventIndication<'_> {
+    pub const HEADER_LEN: usize = 4;
+    pub const ELEMENT_LEN: usize = 8;
+
+    /// The complete 8-byte elements present (bytes after the last complete
+    /// one are ignored).
+    pub fn elements(&self) -> impl Iterator<Item = FaultNotification> + '_ {
+        self.elements.chunks_exact(Self::ELEMENT_LEN).map(|e| FaultNotification {
+            element_id: u16::from_be_bytes([e[0], e[1]]),
+            raise_cease: e[2] >> 4,
+            fault: u16::from_be_bytes([e[2] & 0x0F, e[3]]),
+            additional: u32::from_be_bytes([e[4], e[5], e[6], e[7]]),
+        })
+    }
+}
+
+impl FaultNotification {
+    /// Append the 8 bytes; `FieldOverflow` if a field exceeds its width.
+    pub fn emit(&self, out: &mut Vec<u8>) -> Result<()> {
+        fit(self.raise_cease.into(), 4, out.len() + 2, "eCPRI event raise/cease")?;
+        fit(self.fault.into(), 12, out.len() + 2, "eCPRI event fault/notification")?;
+        put_u16(out, self.element_id);
+        put_u16(out, (u16::from(self.raise_cease) << 12) | self.fault);
+        put_u32(out, self.additional);
+        Ok(())
+    }
 }
 
 impl<'a> Message<'a> {
@@ -516,7 +624,12 @@ impl Payload<'_> {
     pub fn wire_len(&self) -> usize {
         match self {
             Payload::IqData { data, .. } | Payload::RealTimeControl { data, .. } => 4 + data.len(),
+            Payload::BitSequence { data, .. } => 4 + data.len(),
+            Payload::GenericData { data, .. } => 8 + data.len(),
+            Payload::RemoteMemoryAccess(m) => RemoteMemoryAccess::HEADER_LEN + m.data.len(),
             Payload::OneWayDelay(_) => DelayMeasurement::LEN,
+            Payload::RemoteReset { vendor, .. } => 3 + vendor.len(),
+            Payload::EventIndication(e) => EventIndication::HEADER_LEN + e.elements.len(),
             Payload::Other(b) => b.len(),
         }
     }
@@ -634,6 +747,47 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
             let dm = DelayMeasurement::read(&mut Reader::new(body, "")).map_err(|e| e.at(start))?;
             Payload::OneWayDelay(dm)
         }
+        MessageType::BitSequence => {
+            let mut b = Reader::new(body, "eCPRI bit sequence payload");
+            let (pc_id, seq) = (b.u16().map_err(|e| e.at(start))?, b.u16().map_err(|e| e.at(start))?);
+            Payload::BitSequence { pc_id, seq_id: SeqId::from_u16(seq), data: b.rest() }
+        }
+        MessageType::GenericDataTransfer => {
+            let mut b = Reader::new(body, "eCPRI generic data transfer payload");
+            let (pc_id, seq_id) = (b.u32().map_err(|e| e.at(start))?, b.u32().map_err(|e| e.at(start))?);
+            Payload::GenericData { pc_id, seq_id, data: b.rest() }
+        }
+        MessageType::RemoteMemoryAccess => {
+            let mut b = Reader::new(body, "eCPRI remote memory access payload");
+            let at = |e: Error| e.at(start);
+            let id = b.u8().map_err(at)?;
+            let rw = b.u8().map_err(at)?;
+            let element_id = b.u16().map_err(at)?;
+            let address = (u64::from(b.u16().map_err(at)?) << 32) | u64::from(b.u32().map_err(at)?);
+            let length = b.u16().map_err(at)?;
+            Payload::RemoteMemoryAccess(RemoteMemoryAccess {
+                id,
+                read_write: rw >> 4,
+                req_resp: rw & 0x0F,
+                element_id,
+                address,
+                length,
+                data: b.rest(),
+            })
+        }
+        MessageType::RemoteReset => {
+            let mut b = Reader::new(body, "eCPRI remote reset payload");
+            let reset_id = b.u16().map_err(|e| e.at(start))?;
+            let reset_code = b.u8().map_err(|e| e.at(start))?;
+            Payload::RemoteReset { reset_id, reset_code, vendor: b.rest() }
+        }
+        MessageType::EventIndication => {
+            let mut b = Reader::new(body, "eCPRI event indication payload");
+            let at = |e: Error| e.at(start);
+            let (event_id, event_type) = (b.u8().map_err(at)?, b.u8().map_err(at)?);
+            let (sequence_number, number) = (b.u8().map_err(at)?, b.u8().map_err(at)?);
+            Payload::EventIndication(EventIndication { event_id, event_type, sequence_number, number, elements: b.rest() })
+        }
         _ => Payload::Other(body),
     };
     Ok(Message {
@@ -681,6 +835,37 @@ pub fn emit_message(header: &CommonHeader, payload: &Payload<'_>, out: &mut Vec<
         Payload::OneWayDelay(dm) => {
             dm.emit(out)?;
             out.resize(start + CommonHeader::LEN + size, 0);
+        }
+        Payload::BitSequence { pc_id, seq_id, data } => {
+            fit(seq_id.sub_sequence_id.into(), 7, out.len() + 3, "eCPRI subSequenceId")?;
+            put_u16(out, *pc_id);
+            put_u16(out, seq_id.to_u16());
+            out.extend_from_slice(data);
+        }
+        Payload::GenericData { pc_id, seq_id, data } => {
+            put_u32(out, *pc_id);
+            put_u32(out, *seq_id);
+            out.extend_from_slice(data);
+        }
+        Payload::RemoteMemoryAccess(m) => {
+            fit(m.read_write.into(), 4, out.len() + 1, "eCPRI read/write")?;
+            fit(m.req_resp.into(), 4, out.len() + 1, "eCPRI request/response")?;
+            fit(m.address, 48, out.len() + 4, "eCPRI remote memory address")?;
+            out.push(m.id);
+            out.push((m.read_write << 4) | m.req_resp);
+            put_u16(out, m.element_id);
+            put_u48(out, m.address);
+            put_u16(out, m.length);
+            out.extend_from_slice(m.data);
+        }
+        Payload::RemoteReset { reset_id, reset_code, vendor } => {
+            put_u16(out, *reset_id);
+            out.push(*reset_code);
+            out.extend_from_slice(vendor);
+        }
+        Payload::EventIndication(e) => {
+            out.extend_from_slice(&[e.event_id, e.event_type, e.sequence_number, e.number]);
+            out.extend_from_slice(e.elements);
         }
         Payload::Other(b) => out.extend_from_slice(b),
     }

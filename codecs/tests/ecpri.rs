@@ -177,15 +177,19 @@ const VECTORS: &[Vector] = &[
     },
     Vector {
         // common header, concatenation with no padding needed (first message ends
-        // on a 4-byte boundary); messageType 6 remote reset, 12 reserved
+        // on a 4-byte boundary); messageType 6 remote reset, 12 reserved, 64 vendor
         clause: "eCPRI common header: concatenated messages, aligned",
-        wire: "11 06 0004 | 0001 01 00 | 11 0c 0000 | 10 07 0001 | 05",
+        wire: "11 06 0004 | 0001 01 00 | 11 0c 0000 | 10 40 0001 | 05",
         trailing: 0,
         messages: || {
             vec![
                 Message {
                     header: hdr(true, MessageType::RemoteReset, 4),
-                    payload: Payload::Other(&[0, 1, 1, 0]),
+                    payload: Payload::RemoteReset {
+                        reset_id: 1,
+                        reset_code: 1,
+                        vendor: &[0],
+                    },
                     offset: 0,
                 },
                 Message {
@@ -194,7 +198,7 @@ const VECTORS: &[Vector] = &[
                     offset: 8,
                 },
                 Message {
-                    header: hdr(false, MessageType::EventIndication, 1),
+                    header: hdr(false, MessageType::VendorSpecific(64), 1),
                     payload: Payload::Other(&[5]),
                     offset: 12,
                 },
@@ -219,6 +223,104 @@ const VECTORS: &[Vector] = &[
                     },
                     data: &[],
                 },
+                offset: 0,
+            }]
+        },
+    },
+    Vector {
+        // eCPRI 2.0 §3.2.4.2 bit sequence: PC_ID(16) SEQ_ID(16) then the bits
+        clause: "eCPRI §3.2.4.2 bit sequence",
+        wire: "10 01 0006 | 0102 | 0380 | aa bb",
+        trailing: 0,
+        messages: || {
+            vec![Message {
+                header: hdr(false, MessageType::BitSequence, 6),
+                payload: Payload::BitSequence {
+                    pc_id: 0x0102,
+                    seq_id: SeqId {
+                        sequence_id: 3,
+                        e_bit: true,
+                        sub_sequence_id: 0,
+                    },
+                    data: &[0xaa, 0xbb],
+                },
+                offset: 0,
+            }]
+        },
+    },
+    Vector {
+        // eCPRI 2.0 §3.2.4.4 generic data transfer: PC_ID(32) SEQ_ID(32) data
+        clause: "eCPRI §3.2.4.4 generic data transfer",
+        wire: "10 03 0009 | 01020304 | 00000010 | ff",
+        trailing: 0,
+        messages: || {
+            vec![Message {
+                header: hdr(false, MessageType::GenericDataTransfer, 9),
+                payload: Payload::GenericData {
+                    pc_id: 0x0102_0304,
+                    seq_id: 16,
+                    data: &[0xff],
+                },
+                offset: 0,
+            }]
+        },
+    },
+    Vector {
+        // eCPRI 2.0 §3.2.4.5 remote memory access: ID(8) R/W(4) Req/Resp(4)
+        // ElementID(16) Address(48) Length(16) Data — a write request of 2 bytes
+        clause: "eCPRI §3.2.4.5 remote memory access",
+        wire: "10 04 000e | 07 | 10 | 0042 | 0000 dead beef | 0002 | 12 34",
+        trailing: 0,
+        messages: || {
+            vec![Message {
+                header: hdr(false, MessageType::RemoteMemoryAccess, 14),
+                payload: Payload::RemoteMemoryAccess(RemoteMemoryAccess {
+                    id: 7,
+                    read_write: 1,
+                    req_resp: 0,
+                    element_id: 0x42,
+                    address: 0xdead_beef,
+                    length: 2,
+                    data: &[0x12, 0x34],
+                }),
+                offset: 0,
+            }]
+        },
+    },
+    Vector {
+        // eCPRI 2.0 §3.2.4.7 remote reset: ResetID(16) ResetCodeOp(8) vendor bytes
+        clause: "eCPRI §3.2.4.7 remote reset",
+        wire: "10 06 0003 | 0009 | 02",
+        trailing: 0,
+        messages: || {
+            vec![Message {
+                header: hdr(false, MessageType::RemoteReset, 3),
+                payload: Payload::RemoteReset {
+                    reset_id: 9,
+                    reset_code: 2,
+                    vendor: &[],
+                },
+                offset: 0,
+            }]
+        },
+    },
+    Vector {
+        // eCPRI 2.0 §3.2.4.8 event indication: EventID EventType SeqNum NumberOf
+        // then elements ElementID(16) Raise/Cease(4) Fault(12) AdditionalInfo(32)
+        clause: "eCPRI §3.2.4.8 event indication",
+        wire: "10 07 0014 | 01 02 05 02 | 0003 1401 00000000 | ffff 0402 0000002a",
+        trailing: 0,
+        messages: || {
+            vec![Message {
+                header: hdr(false, MessageType::EventIndication, 20),
+                payload: Payload::EventIndication(EventIndication {
+                    event_id: 1,
+                    // 2: notifications (0x400-0xFFF are notification codes)
+                    event_type: 2,
+                    sequence_number: 5,
+                    number: 2,
+                    elements: &[0x00, 0x03, 0x14, 0x01, 0, 0, 0, 0, 0xff, 0xff, 0x04, 0x02, 0, 0, 0, 0x2a],
+                }),
                 offset: 0,
             }]
         },
@@ -333,7 +435,7 @@ fn ecpri_common_header_short_header_is_truncated() {
 #[test]
 fn ecpri_common_header_payload_size_beyond_pdu_is_bad_length_at_the_field() {
     // second message (at byte 8) claims 16 bytes, 2 are there
-    let wire = hex("11 03 0004 | 00000000 | 10 03 0010 | 0102");
+    let wire = hex("11 40 0004 | 00000000 | 10 40 0010 | 0102");
     let e = parse_pdu(&wire).unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadLength { claimed: 16, actual: 2 });
     assert_eq!(e.offset, 10);
@@ -341,7 +443,7 @@ fn ecpri_common_header_payload_size_beyond_pdu_is_bad_length_at_the_field() {
 
 #[test]
 fn ecpri_common_header_c_bit_with_nothing_after_is_truncated() {
-    let wire = hex("11 03 0001 | 01 | 000000");
+    let wire = hex("11 40 0001 | 01 | 000000");
     let e = parse_pdu(&wire).unwrap_err();
     assert!(matches!(e.kind, ErrorKind::Truncated { .. }), "{e}");
     assert_eq!(e.offset, 8);
@@ -557,6 +659,13 @@ enum MsgSpec {
     Iq(u16, u16, Vec<u8>),
     Rtc(u16, u16, Vec<u8>),
     Delay(DelayMeasurement, u16),
+    BitSeq(u16, u16, Vec<u8>),
+    Generic(u32, u32, Vec<u8>),
+    /// id, read/write, req/resp, element, address, length, data
+    Rma(u8, u8, u8, u16, u64, u16, Vec<u8>),
+    Reset(u16, u8, Vec<u8>),
+    /// id, type, sequence, number, elements
+    Event([u8; 4], Vec<u8>),
     Other(u8, Vec<u8>),
 }
 
@@ -566,7 +675,14 @@ fn msg_spec() -> impl Strategy<Value = (u8, u8, MsgSpec)> {
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Iq(a, b, d)),
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::Rtc(a, b, d)),
         (delay_strategy(), 0u16..8).prop_map(|(d, n)| MsgSpec::Delay(d, n)),
-        (any::<u8>().prop_filter("typed", |t| ![0, 2, 5].contains(t)), data()).prop_map(|(t, d)| MsgSpec::Other(t, d)),
+        (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::BitSeq(a, b, d)),
+        (any::<u32>(), any::<u32>(), data()).prop_map(|(a, b, d)| MsgSpec::Generic(a, b, d)),
+        (any::<u8>(), 0u8..16, 0u8..16, any::<u16>(), 0u64..1 << 48, any::<u16>(), data())
+            .prop_map(|(i, rw, rr, e, a, l, d)| MsgSpec::Rma(i, rw, rr, e, a, l, d)),
+        (any::<u16>(), any::<u8>(), data()).prop_map(|(a, b, d)| MsgSpec::Reset(a, b, d)),
+        (any::<[u8; 4]>(), proptest::collection::vec(any::<u8>(), 0..5).prop_map(|v| v.repeat(8)))
+            .prop_map(|(h, e)| MsgSpec::Event(h, e)),
+        (any::<u8>().prop_filter("typed", |t| *t > 7), data()).prop_map(|(t, d)| MsgSpec::Other(t, d)),
     ];
     (0u8..16, 0u8..8, spec)
 }
@@ -598,6 +714,57 @@ fn build(specs: &[(u8, u8, MsgSpec)]) -> Vec<Message<'_>> {
                     MessageType::OneWayDelayMeasurement,
                     Payload::OneWayDelay(*dm),
                     20 + usize::from(*dummy),
+                ),
+                MsgSpec::BitSeq(id, q, d) => (
+                    MessageType::BitSequence,
+                    Payload::BitSequence {
+                        pc_id: *id,
+                        seq_id: SeqId::from_u16(*q),
+                        data: d,
+                    },
+                    4 + d.len(),
+                ),
+                MsgSpec::Generic(id, q, d) => (
+                    MessageType::GenericDataTransfer,
+                    Payload::GenericData {
+                        pc_id: *id,
+                        seq_id: *q,
+                        data: d,
+                    },
+                    8 + d.len(),
+                ),
+                MsgSpec::Rma(id, rw, rr, e, a, l, d) => (
+                    MessageType::RemoteMemoryAccess,
+                    Payload::RemoteMemoryAccess(RemoteMemoryAccess {
+                        id: *id,
+                        read_write: *rw,
+                        req_resp: *rr,
+                        element_id: *e,
+                        address: *a,
+                        length: *l,
+                        data: d,
+                    }),
+                    12 + d.len(),
+                ),
+                MsgSpec::Reset(id, code, d) => (
+                    MessageType::RemoteReset,
+                    Payload::RemoteReset {
+                        reset_id: *id,
+                        reset_code: *code,
+                        vendor: d,
+                    },
+                    3 + d.len(),
+                ),
+                MsgSpec::Event(h, e) => (
+                    MessageType::EventIndication,
+                    Payload::EventIndication(EventIndication {
+                        event_id: h[0],
+                        event_type: h[1],
+                        sequence_number: h[2],
+                        number: h[3],
+                        elements: e,
+                    }),
+                    4 + e.len(),
                 ),
                 MsgSpec::Other(t, d) => (MessageType::from(*t), Payload::Other(d), d.len()),
             };
@@ -758,5 +925,37 @@ proptest! {
         let e = split.unpack(id);
         prop_assert_eq!(split.pack(e).unwrap(), id);
         prop_assert_eq!(split.to_string().parse::<EaxcSplit>().unwrap(), split);
+    }
+}
+
+#[test]
+fn event_indication_elements_decode() {
+    let wire = hex("10 07 0014 | 01 02 05 02 | 0003 1401 00000000 | ffff 0402 0000002a");
+    let msgs = parse_pdu(&wire).unwrap();
+    let Payload::EventIndication(e) = msgs[0].payload else { panic!() };
+    let els: Vec<FaultNotification> = e.elements().collect();
+    assert_eq!(
+        els,
+        [
+            FaultNotification { element_id: 3, raise_cease: 1, fault: 0x401, additional: 0 },
+            FaultNotification { element_id: 0xffff, raise_cease: 0, fault: 0x402, additional: 42 },
+        ]
+    );
+    let mut out = Vec::new();
+    for el in &els {
+        el.emit(&mut out).unwrap();
+    }
+    assert_eq!(out, e.elements);
+}
+
+#[test]
+fn typed_payloads_shorter_than_their_fixed_part_are_errors() {
+    // Payload sizes one short of each type's fixed fields.
+    for (t, fixed) in [(1u8, 4usize), (3, 8), (4, 12), (6, 3), (7, 4)] {
+        let mut wire = vec![0x10, t, 0, (fixed - 1) as u8];
+        wire.extend(std::iter::repeat_n(0u8, fixed - 1));
+        let err = parse_pdu(&wire).unwrap_err();
+        assert!(matches!(err.kind, codecs::ErrorKind::Truncated { .. }), "type {t}: {err}");
+        assert!(err.offset >= 4, "type {t}: offset {} inside the payload", err.offset);
     }
 }

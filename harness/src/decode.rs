@@ -109,9 +109,11 @@ pub enum Msg {
         timestamp_ns: u32,
         compensation: i64,
     },
+    /// Other eCPRI message types, decoded as far as eCPRI defines them.
     Other {
         message_type: u8,
         payload_size: u16,
+        payload: serde_json::Value,
     },
 }
 
@@ -212,6 +214,8 @@ pub fn decode_frame(number: u64, ts_ns: u64, data: &[u8], opts: &DecodeOptions) 
                             0,
                         ),
                         CplaneBody::Unparsed(rest) => (None, vec![], rest.len()),
+                        // Section types 4 and 6-11 have their own bodies; not summarised here.
+                        _ => (None, vec![], 0),
                     };
                     out.messages.push(Msg::C {
                         eaxc: rtc_id,
@@ -239,9 +243,10 @@ pub fn decode_frame(number: u64, ts_ns: u64, data: &[u8], opts: &DecodeOptions) 
                 timestamp_ns: d.timestamp_ns,
                 compensation: d.compensation,
             }),
-            Payload::Other(_) => out.messages.push(Msg::Other {
+            other => out.messages.push(Msg::Other {
                 message_type: u8::from(m.header.message_type),
                 payload_size: m.header.payload_size,
+                payload: serde_json::to_value(other).unwrap_or_default(),
             }),
         }
     }
@@ -316,8 +321,9 @@ pub fn line(d: &FrameDecode) -> String {
             Msg::Other {
                 message_type,
                 payload_size,
+                payload,
             } => {
-                let _ = write!(s, " | eCPRI type {message_type} ({payload_size} B)");
+                let _ = write!(s, " | eCPRI type {message_type} ({payload_size} B) {payload}");
             }
         }
     }
