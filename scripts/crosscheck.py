@@ -153,6 +153,124 @@ def compare(pcap, harness, prefs, decode_args, label):
     return len(mine), compared, bad
 
 
+# ---------------------------------------------------------------------------
+# C-plane section types and extensions: property-generated frames, checked
+# field by field against tshark. Self-contained: the frames and the values
+# tshark should show come from `cargo run --example gen_cplane` (typed values
+# encoded by our C-plane codec; expectations computed from the typed values).
+
+def cplane_differential(root, seed, count):
+    """Returns (summary lines, failures)."""
+    with tempfile.TemporaryDirectory(prefix="gen_cplane-") as out_dir:
+        pcap = os.path.join(out_dir, "cplane.pcap")
+        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", "gen_cplane", "--",
+                              pcap, str(seed), str(count)], cwd=root, capture_output=True, text=True)
+        if res.returncode != 0:
+            return [], [f"gen_cplane failed ({res.returncode}): {res.stderr[-500:]}"]
+        spec = json.load(open(pcap + ".json"))
+        fields = sorted({f for fr in spec["frames"] for f in fr["fields"]})
+        args = ["tshark", "-n", "-r", pcap]
+        for k, v in spec["prefs"].items():
+            args += ["-o", f"{k}:{v}"]
+        cmd = args + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                      "-e", "frame.number", "-e", "_ws.expert.severity"]
+        for f in fields:
+            cmd += ["-e", f]
+        rows = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()
+
+    def num(s):
+        s = s.strip()
+        if s in ("True", "False"):
+            return int(s == "True")
+        try:
+            return int(s, 0)
+        except ValueError:
+            return float(s)
+
+    def same(a, b):
+        if isinstance(a, float) or isinstance(b, float):
+            return abs(float(a) - float(b)) <= 1e-6 + 1e-5 * abs(float(a))
+        return a == b
+
+    theirs = {}
+    for line in rows:
+        cols = line.split("\t")
+        theirs[int(cols[0])] = (cols[1], {f: [num(v) for v in c.split(",") if v != ""]
+                                          for f, c in zip(fields, cols[2:])})
+    failures, compared = [], 0
+    agree, disagree = {}, {}
+    for fr in spec["frames"]:
+        n = fr["frame"]
+        bad = []
+        if n not in theirs:
+            bad.append("frame missing from tshark's output")
+        else:
+            severity, got = theirs[n]
+            # _ws.expert.severity 8388608 = error (malformed)
+            if not fr["allow_errors"] and any(int(x, 0) >= 8388608 for x in severity.split(",") if x):
+                if not fr["prefix"]:
+                    bad.append(f"tshark reports an error (severity {severity})")
+            for f, want in fr["fields"].items():
+                have = got.get(f, [])
+                if fr["prefix"]:
+                    have = have[:len(want)]
+                compared += len(want)
+                if len(have) != len(want) or not all(same(a, b) for a, b in zip(want, have)):
+                    bad.append(f"{f}: ours {want} tshark {have}")
+        for item in fr["items"]:
+            (disagree if bad else agree)[item] = (disagree if bad else agree).get(item, 0) + 1
+        failures += [f"gen_cplane frame {n} ({', '.join(fr['items'])}): {b}" for b in bad]
+    import re
+    items = sorted(set(agree) | set(disagree), key=lambda x: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", x)])
+    lines = [f"C-plane differential (seed {seed}): {len(spec['frames'])} generated frames, {compared} field values compared with tshark"]
+    lines.append("  " + "; ".join(f"{i}: {agree.get(i, 0)}/{agree.get(i, 0) + disagree.get(i, 0)}" for i in items))
+    return lines, failures
+
+
+JUNIT_XSD_SDIST = "pytest==8.3.5"
+JUNIT_XSD_MEMBER = "pytest-8.3.5/testing/example_scripts/junit-10.xsd"
+
+
+def check_junit(harness, tmp):
+    """Validate junit.xml of a passing and a failing run against junit-10.xsd,
+    extended in two ways that Jenkins' JUnit plugin, GitLab and nextest all
+    accept: <properties> inside <testcase> (each case carries its clause,
+    verdict and artifacts there) and the skipped/uuid/timestamp counters on
+    <testsuites>. Everything else is checked as the XSD says."""
+    import glob
+    import tarfile
+    from lxml import etree
+
+    dl = os.path.join(tmp, "xsd")
+    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                    JUNIT_XSD_SDIST, "-d", dl], check=True)
+    with tarfile.open(glob.glob(os.path.join(dl, "pytest-*.tar.gz"))[0]) as t:
+        xsd = etree.parse(t.extractfile(JUNIT_XSD_MEMBER))
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    root = xsd.getroot()
+    for el in root.iter(f"{xs}element"):
+        if el.get("name") == "testcase":
+            choice = el.find(f"{xs}complexType/{xs}sequence/{xs}choice")
+            choice.insert(0, etree.Element(f"{xs}element", ref="properties"))
+        if el.get("name") == "testsuites":
+            ct = el.find(f"{xs}complexType")
+            for name in ("skipped", "uuid", "timestamp"):
+                if ct.find(f"{xs}attribute[@name='{name}']") is None:
+                    ct.append(etree.Element(f"{xs}attribute", name=name, type="xs:string"))
+    schema = etree.XMLSchema(xsd)
+    bad = []
+    for variant in ("none", "late-ul", "seq-gap"):
+        d = os.path.join(tmp, f"junit-{variant}")
+        subprocess.run([harness, "run", "--out", d, "--quiet", "--ru-variant", variant], capture_output=True)
+        doc = etree.parse(os.path.join(d, "junit.xml"))
+        if not schema.validate(doc):
+            bad += [f"junit.xml ({variant}): line {e.line}: {e.message}" for e in list(schema.error_log)[:10]]
+        cases = doc.getroot().iter("testcase")
+        print(f"junit.xml ({variant} O-RU): {sum(1 for _ in cases)} test cases validated against junit-10.xsd "
+              f"(+ testcase properties), {len(schema.error_log)} errors")
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--harness", required=True)
@@ -199,6 +317,10 @@ def main():
         else:
             print(f"SKIPPED: schema validation: {a.shared} is absent (needs schema/o-ran-test-results-schema.json)")
 
+        # 2b. junit.xml against a published JUnit XSD (Jenkins xunit's
+        #     junit-10.xsd, as shipped in pytest's source distribution).
+        failures += check_junit(a.harness, tmp)
+
     # 3. The real capture decodes with no error and agrees with tshark.
     cap = os.path.join(a.shared, "captures", "fh_1x1.pcap")
     if have_shared and os.path.exists(cap):
@@ -221,6 +343,13 @@ def main():
               f"{t['errors']} errors, {c} field values compared with tshark")
     else:
         print(f"SKIPPED: real capture checks: {cap} is absent")
+
+    # C-plane: every section type and the extensions tshark dissects, from
+    # property-generated frames (see cplane_differential).
+    lines, bad = cplane_differential(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                     int(os.environ.get("CPLANE_SEED", "1")), 280)
+    print("\n".join(lines))
+    failures += bad[:20]
 
     # 4. Both real captures analysed with no hints: the settings are inferred
     #    (static BFP 9-bit: the captures' known configuration) and everything decodes.

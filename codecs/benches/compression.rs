@@ -1,5 +1,6 @@
 //! IQ compression throughput on full-carrier sections (273 PRBs, 100 MHz at
-//! 30 kHz SCS), in resource elements per second.
+//! 30 kHz SCS), in resource elements per second: BFP, none, block scaling
+//! (Annex A.2) and mu-law (Annex A.3).
 
 use std::hint::black_box;
 
@@ -10,7 +11,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const N_PRB: usize = 273;
 
-/// Deterministic IQ with varying per-PRB magnitude, so BFP exponents vary.
+/// Deterministic IQ with varying per-PRB magnitude, so BFP exponents,
+/// block scalers and mu-law shifts vary.
 fn section_iq() -> Vec<i16> {
     let mut s: u32 = 0x1234_5678;
     (0..N_PRB * SAMPLES_PER_PRB)
@@ -33,6 +35,10 @@ fn bench(c: &mut Criterion) {
         ("bfp9", UdCompHdr::new(9, CompMethod::Bfp)),
         ("bfp14", UdCompHdr::new(14, CompMethod::Bfp)),
         ("none16", UdCompHdr::new(16, CompMethod::None)),
+        ("blockscaling9", UdCompHdr::new(9, CompMethod::BlockScaling)),
+        ("blockscaling14", UdCompHdr::new(14, CompMethod::BlockScaling)),
+        ("mulaw9", UdCompHdr::new(9, CompMethod::MuLaw)),
+        ("mulaw14", UdCompHdr::new(14, CompMethod::MuLaw)),
     ] {
         let mut bytes = Vec::new();
         compress_prbs(hdr, &iq, &mut bytes).expect("supported header");

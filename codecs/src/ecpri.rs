@@ -568,12 +568,14 @@ impl EventIndication<'_> {
     /// The complete 8-byte elements present (bytes after the last complete
     /// one are ignored).
     pub fn elements(&self) -> impl Iterator<Item = FaultNotification> + '_ {
-        self.elements.chunks_exact(Self::ELEMENT_LEN).map(|e| FaultNotification {
-            element_id: u16::from_be_bytes([e[0], e[1]]),
-            raise_cease: e[2] >> 4,
-            fault: u16::from_be_bytes([e[2] & 0x0F, e[3]]),
-            additional: u32::from_be_bytes([e[4], e[5], e[6], e[7]]),
-        })
+        self.elements
+            .chunks_exact(Self::ELEMENT_LEN)
+            .map(|e| FaultNotification {
+                element_id: u16::from_be_bytes([e[0], e[1]]),
+                raise_cease: e[2] >> 4,
+                fault: u16::from_be_bytes([e[2] & 0x0F, e[3]]),
+                additional: u32::from_be_bytes([e[4], e[5], e[6], e[7]]),
+            })
     }
 }
 
@@ -750,12 +752,20 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
         MessageType::BitSequence => {
             let mut b = Reader::new(body, "eCPRI bit sequence payload");
             let (pc_id, seq) = (b.u16().map_err(|e| e.at(start))?, b.u16().map_err(|e| e.at(start))?);
-            Payload::BitSequence { pc_id, seq_id: SeqId::from_u16(seq), data: b.rest() }
+            Payload::BitSequence {
+                pc_id,
+                seq_id: SeqId::from_u16(seq),
+                data: b.rest(),
+            }
         }
         MessageType::GenericDataTransfer => {
             let mut b = Reader::new(body, "eCPRI generic data transfer payload");
             let (pc_id, seq_id) = (b.u32().map_err(|e| e.at(start))?, b.u32().map_err(|e| e.at(start))?);
-            Payload::GenericData { pc_id, seq_id, data: b.rest() }
+            Payload::GenericData {
+                pc_id,
+                seq_id,
+                data: b.rest(),
+            }
         }
         MessageType::RemoteMemoryAccess => {
             let mut b = Reader::new(body, "eCPRI remote memory access payload");
@@ -779,14 +789,24 @@ fn read_message<'a>(r: &mut Reader<'a>) -> Result<Message<'a>> {
             let mut b = Reader::new(body, "eCPRI remote reset payload");
             let reset_id = b.u16().map_err(|e| e.at(start))?;
             let reset_code = b.u8().map_err(|e| e.at(start))?;
-            Payload::RemoteReset { reset_id, reset_code, vendor: b.rest() }
+            Payload::RemoteReset {
+                reset_id,
+                reset_code,
+                vendor: b.rest(),
+            }
         }
         MessageType::EventIndication => {
             let mut b = Reader::new(body, "eCPRI event indication payload");
             let at = |e: Error| e.at(start);
             let (event_id, event_type) = (b.u8().map_err(at)?, b.u8().map_err(at)?);
             let (sequence_number, number) = (b.u8().map_err(at)?, b.u8().map_err(at)?);
-            Payload::EventIndication(EventIndication { event_id, event_type, sequence_number, number, elements: b.rest() })
+            Payload::EventIndication(EventIndication {
+                event_id,
+                event_type,
+                sequence_number,
+                number,
+                elements: b.rest(),
+            })
         }
         _ => Payload::Other(body),
     };
@@ -858,7 +878,11 @@ pub fn emit_message(header: &CommonHeader, payload: &Payload<'_>, out: &mut Vec<
             put_u16(out, m.length);
             out.extend_from_slice(m.data);
         }
-        Payload::RemoteReset { reset_id, reset_code, vendor } => {
+        Payload::RemoteReset {
+            reset_id,
+            reset_code,
+            vendor,
+        } => {
             put_u16(out, *reset_id);
             out.push(*reset_code);
             out.extend_from_slice(vendor);

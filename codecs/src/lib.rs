@@ -7,6 +7,7 @@
 //! [`Error`] carrying the byte offset where recognition failed, never a panic.
 
 pub mod bits;
+pub mod e2ap;
 pub mod eaxc;
 pub mod ecpri;
 pub mod error;

@@ -319,7 +319,9 @@ const VECTORS: &[Vector] = &[
                     event_type: 2,
                     sequence_number: 5,
                     number: 2,
-                    elements: &[0x00, 0x03, 0x14, 0x01, 0, 0, 0, 0, 0xff, 0xff, 0x04, 0x02, 0, 0, 0, 0x2a],
+                    elements: &[
+                        0x00, 0x03, 0x14, 0x01, 0, 0, 0, 0, 0xff, 0xff, 0x04, 0x02, 0, 0, 0, 0x2a,
+                    ],
                 }),
                 offset: 0,
             }]
@@ -677,10 +679,21 @@ fn msg_spec() -> impl Strategy<Value = (u8, u8, MsgSpec)> {
         (delay_strategy(), 0u16..8).prop_map(|(d, n)| MsgSpec::Delay(d, n)),
         (any::<u16>(), any::<u16>(), data()).prop_map(|(a, b, d)| MsgSpec::BitSeq(a, b, d)),
         (any::<u32>(), any::<u32>(), data()).prop_map(|(a, b, d)| MsgSpec::Generic(a, b, d)),
-        (any::<u8>(), 0u8..16, 0u8..16, any::<u16>(), 0u64..1 << 48, any::<u16>(), data())
+        (
+            any::<u8>(),
+            0u8..16,
+            0u8..16,
+            any::<u16>(),
+            0u64..1 << 48,
+            any::<u16>(),
+            data()
+        )
             .prop_map(|(i, rw, rr, e, a, l, d)| MsgSpec::Rma(i, rw, rr, e, a, l, d)),
         (any::<u16>(), any::<u8>(), data()).prop_map(|(a, b, d)| MsgSpec::Reset(a, b, d)),
-        (any::<[u8; 4]>(), proptest::collection::vec(any::<u8>(), 0..5).prop_map(|v| v.repeat(8)))
+        (
+            any::<[u8; 4]>(),
+            proptest::collection::vec(any::<u8>(), 0..5).prop_map(|v| v.repeat(8))
+        )
             .prop_map(|(h, e)| MsgSpec::Event(h, e)),
         (any::<u8>().prop_filter("typed", |t| *t > 7), data()).prop_map(|(t, d)| MsgSpec::Other(t, d)),
     ];
@@ -932,13 +945,25 @@ proptest! {
 fn event_indication_elements_decode() {
     let wire = hex("10 07 0014 | 01 02 05 02 | 0003 1401 00000000 | ffff 0402 0000002a");
     let msgs = parse_pdu(&wire).unwrap();
-    let Payload::EventIndication(e) = msgs[0].payload else { panic!() };
+    let Payload::EventIndication(e) = msgs[0].payload else {
+        panic!()
+    };
     let els: Vec<FaultNotification> = e.elements().collect();
     assert_eq!(
         els,
         [
-            FaultNotification { element_id: 3, raise_cease: 1, fault: 0x401, additional: 0 },
-            FaultNotification { element_id: 0xffff, raise_cease: 0, fault: 0x402, additional: 42 },
+            FaultNotification {
+                element_id: 3,
+                raise_cease: 1,
+                fault: 0x401,
+                additional: 0
+            },
+            FaultNotification {
+                element_id: 0xffff,
+                raise_cease: 0,
+                fault: 0x402,
+                additional: 42
+            },
         ]
     );
     let mut out = Vec::new();
@@ -955,7 +980,10 @@ fn typed_payloads_shorter_than_their_fixed_part_are_errors() {
         let mut wire = vec![0x10, t, 0, (fixed - 1) as u8];
         wire.extend(std::iter::repeat_n(0u8, fixed - 1));
         let err = parse_pdu(&wire).unwrap_err();
-        assert!(matches!(err.kind, codecs::ErrorKind::Truncated { .. }), "type {t}: {err}");
+        assert!(
+            matches!(err.kind, codecs::ErrorKind::Truncated { .. }),
+            "type {t}: {err}"
+        );
         assert!(err.offset >= 4, "type {t}: offset {} inside the payload", err.offset);
     }
 }

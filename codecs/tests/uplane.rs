@@ -3,12 +3,14 @@
 
 mod common;
 
-use codecs::ErrorKind;
 use codecs::ecpri::{self, Payload};
 use codecs::framing::{self, FramingConfig};
-use codecs::fronthaul::compression::{CompMethod, UdCompHdr};
+use codecs::fronthaul::compression::{
+    ALL_RES, CompMethod, ModCompParams, PrbIq, PrbParams, UdCompHdr, reference, sres_mask_for_prb,
+};
 use codecs::fronthaul::header::{Direction, RadioAppHeader};
 use codecs::fronthaul::uplane::*;
+use codecs::{Error, ErrorKind};
 use common::hex;
 use proptest::prelude::*;
 
@@ -118,7 +120,9 @@ proptest! {
 //   numPrbu(8)                         0 = all PRBs
 //   [udCompHdr(8) reserved(8)]         dynamic only
 //   [udCompLen(16)]                    udCompMeth 5-8, when configured
-//   PRBs: [udCompParam] 24 samples of udIqWidth bits
+//   [reserved(4) sReSMask1(12) reserved(4) sReSMask2(12)]   udCompMeth 7, 8
+//   PRBs: [udCompParam] 2 samples of udIqWidth bits per carried RE, padded
+//   to a byte (12 REs for methods 0-4; the sReSMask's REs for 5-8)
 // ---------------------------------------------------------------------------
 
 const BFP4: UdCompHdr = UdCompHdr {
@@ -288,7 +292,80 @@ const VECTORS: &[Vector] = &[
         },
         section_ends: &[16],
     },
+    Vector {
+        // udCompMeth 5 without udCompLen: the PRBs are walked by their own
+        // sReSMask. PRB 0: 0405 = mask RE1, RE3 (0x005), exponent 4, then
+        // 2 REs x 2 x 4 bits (6c00); PRB 1: f0ff = all 12 REs, exponent 0,
+        // then 12 bytes.
+        clause: "U-plane udCompMeth 5 delimited by each PRB's sReSMask",
+        wire: "90000002 | 001000 | 02 | 0405 6c00 | f0ff 0123456789abcdeff00f7788",
+        cfg: UplaneConfig {
+            comp: UdCompMode::Static(BFP_SRE4),
+            carrier_prbs: 273,
+            ud_comp_len: false,
+        },
+        msg: || UplaneMessage {
+            header: DL_SYM2,
+            sections: vec![sec(1, false, false, 0, 2, IQ_SRE5, 4)],
+        },
+        section_ends: &[26],
+    },
+    Vector {
+        // udCompMeth 8 (dynamic 0x48, 4-bit), 3 PRBs, rb 0: sReSMask1 0x003
+        // (RE1, RE2) for PRBs 0 and 2, sReSMask2 0x00c (RE3, RE4) for PRB 1;
+        // each PRB 2 REs x 2 x 4 bits = 2 bytes, no udCompParam.
+        clause: "U-plane udCompMeth 8 delimited by sReSMask1/sReSMask2 alternating per PRB",
+        wire: "90000002 | 002000 | 03 | 48 00 | 0003 000c | 1234 | 5678 | 9abc",
+        cfg: UplaneConfig {
+            comp: UdCompMode::Dynamic,
+            carrier_prbs: 273,
+            ud_comp_len: false,
+        },
+        msg: || UplaneMessage {
+            header: DL_SYM2,
+            sections: vec![UplaneSection {
+                ud_comp_hdr: Some(UdCompHdr {
+                    iq_width: 4,
+                    method: CompMethod::ModSelectiveReMasks,
+                }),
+                ..sec(2, false, false, 0, 3, IQ_MOD8, 4)
+            }],
+        },
+        section_ends: &[20],
+    },
+    Vector {
+        // udCompMeth 7 (static, 2-bit), rb 1 (sectionId 3 | rb 1 -> 003800):
+        // sReSMask2 (0xfff) is ignored, every PRB uses sReSMask1 (RE1 only):
+        // exponent byte + 1 RE x 2 x 2 bits = 2 bytes per PRB. (With
+        // sReSMask2, PRB 1 would be 1 + 6 bytes.)
+        clause: "U-plane udCompMeth 7 with rb = 1 applies sReSMask1 to every PRB",
+        wire: "90000002 | 003800 | 02 | 0001 0fff | 01c0 | 0240",
+        cfg: UplaneConfig {
+            comp: UdCompMode::Static(BFP_MASKS2),
+            carrier_prbs: 273,
+            ud_comp_len: false,
+        },
+        msg: || UplaneMessage {
+            header: DL_SYM2,
+            sections: vec![sec(3, true, false, 0, 2, IQ_BFP7, 4)],
+        },
+        section_ends: &[16],
+    },
 ];
+
+const BFP_SRE4: UdCompHdr = UdCompHdr {
+    iq_width: 4,
+    method: CompMethod::BfpSelectiveRe,
+};
+const BFP_MASKS2: UdCompHdr = UdCompHdr {
+    iq_width: 2,
+    method: CompMethod::BfpSelectiveReMasks,
+};
+const IQ_SRE5: &[u8] = &[
+    0x04, 0x05, 0x6c, 0x00, 0xf0, 0xff, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xf0, 0x0f, 0x77, 0x88,
+];
+const IQ_MOD8: &[u8] = &[0x00, 0x03, 0x00, 0x0c, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc];
+const IQ_BFP7: &[u8] = &[0x00, 0x01, 0x0f, 0xff, 0x01, 0xc0, 0x02, 0x40];
 
 #[test]
 fn uplane_vectors_decode() {
@@ -372,22 +449,228 @@ fn uplane_wrong_bit_width_guess_is_an_error_not_a_misread() {
 }
 
 #[test]
-fn uplane_methods_without_fixed_prb_length() {
+fn uplane_selective_re_without_ud_comp_len_walks_the_prbs() {
     for m in 5..=8u8 {
-        // without udCompLen, a selective-RE section cannot be delimited
         let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x40 | m, 0x00, 0x00, 0x08];
+        // Without udCompLen the PRBs are walked: for 5 and 6, 00 08 is the
+        // PRB's udCompParam (mask RE4: 1 RE x 2 x 4 bits = 1 byte, so 3
+        // bytes, 2 there); 7 and 8 first need the 4 bytes of sReSMask1/2.
         let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, false)).unwrap_err();
-        assert!(matches!(e.kind, ErrorKind::Unsupported(_)), "{m}: {e}");
-        assert_eq!(e.offset, 4);
-        // with it, udCompLen 8 = the header alone
-        let ok = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true)).unwrap();
-        assert_eq!(ok.sections[0].ud_comp_len, Some(8));
-        assert!(ok.sections[0].iq.is_empty());
+        let want = if m < 7 {
+            Error::truncated(10, 3, 2, "U-plane section PRB")
+        } else {
+            Error::truncated(10, 4, 2, "U-plane sReSMask1/sReSMask2")
+        };
+        assert_eq!(e, want, "{m}");
+        // With udCompLen, 8 = the header alone: fine for 5 and 6 (the PRBs
+        // are checked when decompressing), too short for 7 and 8, whose
+        // sReSMask1/2 belong to the section.
+        let r = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true));
+        if m < 7 {
+            let ok = r.unwrap();
+            assert_eq!(ok.sections[0].ud_comp_len, Some(8));
+            assert!(ok.sections[0].iq.is_empty());
+            let h = ok.sections[0].ud_comp_hdr.unwrap();
+            let e = ok.sections[0]
+                .decompress(h, 10, &PrbParams::modulation(QPSK), &mut Vec::new(), None)
+                .unwrap_err();
+            assert_eq!(e, Error::truncated(12, 2, 0, "compressed PRB"));
+        } else {
+            assert_eq!(
+                r.unwrap_err(),
+                Error::invalid(10, "udCompLen", "U-plane section header")
+            );
+        }
     }
     // reserved methods 9-15 have no known PRB length, udCompLen or not
-    let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x49, 0x00, 0x00, 0x08];
-    let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, true)).unwrap_err();
-    assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+    for len in [false, true] {
+        let wire = [0x90, 0, 0, 2, 0x00, 0x10, 0x00, 0x01, 0x49, 0x00, 0x00, 0x08];
+        let e = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 10, len)).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+    }
+}
+
+const QPSK: ModCompParams = ModCompParams {
+    csf: true,
+    scaler: 1448,
+};
+
+#[test]
+fn uplane_section_decompress_per_method() {
+    // Sections borrow the wire: parse a leaked copy so they can be returned.
+    let leak = |v: &Vector| -> (UplaneSection<'static>, UdCompMode) {
+        let wire: &'static [u8] = Vec::leak(hex(v.wire));
+        let m = UplaneMessage::parse(wire, &v.cfg).unwrap();
+        (m.sections[0], v.cfg.comp)
+    };
+    // Method 5 (vector 5): PRB 0 carries RE1 = (6, -4) << 4 and RE3 = 0;
+    // PRB 1 all 12 REs at exponent 0, the 4-bit samples of 0123..7788.
+    let (s, mode) = leak(&VECTORS[5]);
+    let h = s.comp_hdr(mode).unwrap();
+    let (mut out, mut masks) = (vec![], vec![]);
+    assert_eq!(
+        s.decompress(h, 273, &PrbParams::default(), &mut out, Some(&mut masks)),
+        Ok(2)
+    );
+    assert_eq!(masks, [0x005, ALL_RES]);
+    let mut want = vec![0i16; 48];
+    want[..2].copy_from_slice(&[96, -64]);
+    want[24..].copy_from_slice(&[
+        0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1, -1, 0, 0, -1, 7, 7, -8, -8,
+    ]);
+    assert_eq!(out, want);
+    // Method 8 (vector 6): masks 0x003, 0x00c, 0x003; codes 1 2 3 4 | 5 6 7 8 | -6 -5 -4 -3.
+    let (s, mode) = leak(&VECTORS[6]);
+    let h = s.comp_hdr(mode).unwrap();
+    assert_eq!(s.selective_re_masks(h), Some((0x003, 0x00c)));
+    assert_eq!(s.prb_bytes(h), &IQ_MOD8[4..]);
+    let p = PrbParams::modulation(ModCompParams {
+        csf: false,
+        scaler: 1024,
+    });
+    let (mut out, mut masks) = (vec![], vec![]);
+    assert_eq!(s.decompress(h, 273, &p, &mut out, Some(&mut masks)), Ok(3));
+    assert_eq!(masks, [0x003, 0x00c, 0x003]);
+    // csf 0, w 4, scaler 1024 / 2048: y = c / 8 * 0.5 * 2^15 = 2048 c.
+    let y = |c: i16| c * 2048;
+    assert_eq!(&out[..4], &[y(1), y(2), y(3), y(4)]);
+    assert!(out[4..24].iter().all(|&v| v == 0));
+    assert_eq!(&out[24..28], &[0; 4]);
+    assert_eq!(&out[28..32], &[y(5), y(6), y(7), -y(8)]);
+    assert_eq!(&out[48..52], &[y(-7), y(-6), y(-5), y(-4)]);
+    // Without csf/scaler, modulation cannot be decompressed.
+    assert!(s.decompress(h, 273, &PrbParams::default(), &mut out, None).is_err());
+    assert_eq!(out.len(), 72, "out unchanged on error");
+    // Method 7, rb 1 (vector 7): both PRBs use sReSMask1 (RE1 only).
+    let (s, mode) = leak(&VECTORS[7]);
+    let h = s.comp_hdr(mode).unwrap();
+    let (mut out, mut masks) = (vec![], vec![]);
+    assert_eq!(
+        s.decompress(h, 273, &PrbParams::default(), &mut out, Some(&mut masks)),
+        Ok(2)
+    );
+    assert_eq!(masks, [0x001, 0x001]);
+    // c0 = 11 00: (-1, 0) << 1; 40 = 01 00: (1, 0) << 2.
+    assert_eq!((out[0], out[1], out[24], out[25]), (-2, 0, 4, 0));
+    // Method 5 with udCompLen (vector 4): 0305 ab00 = RE1, RE3 at exponent 3.
+    let (s, mode) = leak(&VECTORS[4]);
+    let h = s.comp_hdr(mode).unwrap();
+    let mut out = vec![];
+    s.decompress(h, 273, &PrbParams::default(), &mut out, None).unwrap();
+    assert_eq!(&out[..6], &[-48, -40, 0, 0, 0, 0]);
+    // Fixed-length methods go through the same call.
+    let (s, mode) = leak(&VECTORS[0]);
+    let mut out = vec![];
+    assert_eq!(
+        s.decompress(s.comp_hdr(mode).unwrap(), 273, &PrbParams::default(), &mut out, None),
+        Ok(2)
+    );
+    assert_eq!(out.len(), 48);
+}
+
+#[test]
+fn uplane_ud_comp_len_disagreeing_with_prbs_is_reported_on_decompress() {
+    // udCompLen 13 says 5 bytes follow it; the PRB (mask RE1, RE3) takes 4.
+    let wire: &'static [u8] = Vec::leak(hex("10000002 | 001000 | 01 | 45 00 | 000d | 0305 ab00 ff"));
+    let m = UplaneMessage::parse(wire, &cfg(UdCompMode::Dynamic, 273, true)).unwrap();
+    let s = m.sections[0];
+    assert_eq!(s.iq_offset(), 12);
+    let mut out = vec![1i16];
+    let e = s
+        .decompress(s.ud_comp_hdr.unwrap(), 273, &PrbParams::default(), &mut out, None)
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Error::new(ErrorKind::BadLength { claimed: 5, actual: 4 }, 10, "U-plane udCompLen")
+    );
+    assert_eq!(out, [1]);
+}
+
+#[test]
+fn uplane_emit_writes_ud_comp_len_and_refuses_what_parse_would_misread() {
+    let hdr5 = UdCompHdr::new(4, CompMethod::BfpSelectiveRe);
+    let s = UplaneSection {
+        ud_comp_hdr: Some(hdr5),
+        ud_comp_len: Some(999), // ignored: the real length is written
+        ..sec(1, false, false, 0, 1, &[0x03, 0x05, 0xab, 0x00], 4)
+    };
+    let msg = |s| UplaneMessage {
+        header: DL_SYM2,
+        sections: vec![s],
+    };
+    let mut out = Vec::new();
+    msg(s).emit(&mut out).unwrap();
+    assert_eq!(out, hex("90000002 | 001000 | 01 | 45 00 | 000c | 0305 ab00"));
+    let back = UplaneMessage::parse(&out, &cfg(UdCompMode::Dynamic, 273, true)).unwrap();
+    assert_eq!(back.sections[0].ud_comp_len, Some(12));
+    // udCompLen on a dynamic section of method 0-4: a parser would not read it.
+    let bad = UplaneSection {
+        ud_comp_hdr: Some(BFP4),
+        ..s
+    };
+    assert!(matches!(
+        msg(bad).emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::Invalid(_)
+    ));
+    // Methods 7/8 without room for sReSMask1/2.
+    let bad = UplaneSection {
+        ud_comp_hdr: Some(UdCompHdr::new(4, CompMethod::BfpSelectiveReMasks)),
+        iq: &[0, 1, 0],
+        ..s
+    };
+    assert!(matches!(
+        msg(bad).emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::Invalid(_)
+    ));
+    // A section longer than udCompLen's 16 bits can say.
+    let big: &'static [u8] = Vec::leak(vec![0u8; 70_000]);
+    let bad = UplaneSection { iq: big, ..s };
+    assert!(matches!(
+        msg(bad).emit(&mut Vec::new()).unwrap_err().kind,
+        ErrorKind::FieldOverflow { bits: 16, .. }
+    ));
+}
+
+#[test]
+fn uplane_compress_section_iq_round_trip() {
+    // Method 7, 9-bit, rb 0, 3 PRBs: masks 0x003 / 0x00c alternate.
+    let hdr = UdCompHdr::new(9, CompMethod::BfpSelectiveReMasks);
+    let iq: Vec<i16> = (0..72).map(|i| (i as i16 - 36) * 321).collect();
+    let mut bytes = Vec::new();
+    compress_section_iq(hdr, false, (0x003, 0x00c), &PrbParams::default(), &iq, &mut bytes).unwrap();
+    // masks, then PRBs of 1 + ceil(2 REs x 2 x 9 / 8) = 6 bytes
+    assert_eq!(&bytes[..4], &[0x00, 0x03, 0x00, 0x0c]);
+    assert_eq!(bytes.len(), 4 + 3 * 6);
+    let section = UplaneSection {
+        ud_comp_hdr: Some(hdr),
+        ..sec(9, false, false, 10, 3, Vec::leak(bytes), 4)
+    };
+    let msg = UplaneMessage {
+        header: DL_SYM2,
+        sections: vec![section],
+    };
+    let mut wire = Vec::new();
+    msg.emit(&mut wire).unwrap();
+    let back = UplaneMessage::parse(&wire, &cfg(UdCompMode::Dynamic, 273, false)).unwrap();
+    assert_eq!(back, msg);
+    let (mut out, mut masks) = (vec![], vec![]);
+    back.sections[0]
+        .decompress(hdr, 273, &PrbParams::default(), &mut out, Some(&mut masks))
+        .unwrap();
+    assert_eq!(masks, [0x003, 0x00c, 0x003]);
+    for (i, (x, y)) in iq.iter().zip(&out).enumerate() {
+        let (prb, re) = (i / 24, i % 24 / 2);
+        let mask = sres_mask_for_prb(0x003, 0x00c, false, prb);
+        if mask >> re & 1 == 1 {
+            // BFP: 0 <= x - y < 2^e, e <= 7 for these magnitudes.
+            assert!((0..128).contains(&(x - y)), "{i}: {x} {y}");
+        } else {
+            assert_eq!(*y, 0);
+        }
+    }
+    // Masks above 12 bits are refused.
+    let e = compress_section_iq(hdr, false, (0x1003, 0), &PrbParams::default(), &iq, &mut Vec::new()).unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::FieldOverflow { bits: 12, .. }));
 }
 
 #[test]
@@ -564,9 +847,11 @@ fn iq_for(s: &SecSpec, carrier: u16) -> Vec<u8> {
     } else {
         usize::from(s.num)
     };
+    // Methods 5-8 (delimited by udCompLen here) get arbitrary bytes, after
+    // room for sReSMask1/2 for 7 and 8.
     let len = match s.hdr.prb_len() {
         Some(l) => prbs * l,
-        None => usize::from(s.seed % 40),
+        None => usize::from(s.seed % 40) + if s.hdr.method.has_section_masks() { 4 } else { 0 },
     };
     (0..len)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(s.seed))
@@ -623,19 +908,88 @@ proptest! {
     }
 
     #[test]
+    fn roundtrip_selective_re_sections(
+        header in header_strategy(),
+        m in 5u8..=8,
+        w in 1u8..=16,
+        rb in any::<bool>(),
+        num in 1u8..5,
+        masks in (0u16..=0xfff, 0u16..=0xfff),
+        prb_masks in proptest::collection::vec(0u16..=0xfff, 4),
+        dynamic in any::<bool>(),
+        with_len in any::<bool>(),
+        values in proptest::collection::vec(any::<i16>(), 4 * 24),
+        (csf, scaler) in (any::<bool>(), 1u16..0x7fff),
+    ) {
+        let hdr = UdCompHdr::new(w, CompMethod::from_u4(m));
+        let params = PrbParams::modulation(ModCompParams::new(csf, scaler));
+        let n = usize::from(num);
+        let iq = &values[..24 * n];
+        // 7/8: the section's masks; 5/6: each PRB its own.
+        let mask_of = |i: usize| if m >= 7 { sres_mask_for_prb(masks.0, masks.1, rb, i) } else { prb_masks[i] };
+        let mut bytes = Vec::new();
+        if m >= 7 {
+            compress_section_iq(hdr, rb, masks, &params, iq, &mut bytes).unwrap();
+        } else {
+            for (i, x) in iq.chunks(24).enumerate() {
+                let x: &PrbIq = x.try_into().unwrap();
+                codecs::fronthaul::compression::compress_prb_with(hdr, &params.with_sres_mask(mask_of(i)), x, &mut bytes).unwrap();
+            }
+        }
+        let head = 4 + if dynamic { 2 } else { 0 } + if with_len { 2 } else { 0 };
+        let msg = UplaneMessage {
+            header,
+            sections: vec![UplaneSection {
+                ud_comp_hdr: dynamic.then_some(hdr),
+                ud_comp_len: with_len.then_some((head + bytes.len()) as u16),
+                ..sec(5, rb, false, 7, num, Vec::leak(bytes.clone()), 4)
+            }],
+        };
+        let mut wire = Vec::new();
+        msg.emit(&mut wire).unwrap();
+        let mode = if dynamic { UdCompMode::Dynamic } else { UdCompMode::Static(hdr) };
+        let c = cfg(mode, 273, with_len);
+        prop_assert_eq!(&UplaneMessage::parse(&wire, &c).unwrap(), &msg);
+        for cut in 5..wire.len() {
+            prop_assert!(UplaneMessage::parse(&wire[..cut], &c).is_err(), "prefix {} decoded", cut);
+        }
+        // The section decompresses PRB by PRB as the reference does.
+        let (mut out, mut got_masks) = (Vec::new(), Vec::new());
+        let s = msg.sections[0];
+        prop_assert_eq!(s.decompress(hdr, 273, &params, &mut out, Some(&mut got_masks)), Ok(n));
+        let mut pos = if m >= 7 { 4 } else { 0 };
+        for i in 0..n {
+            let mut r = [0i16; 24];
+            let (len, mask) = reference::decompress_prb_with(hdr, &params.with_sres_mask(mask_of(i)), &bytes[pos..], &mut r).unwrap();
+            prop_assert_eq!(mask, mask_of(i));
+            prop_assert_eq!(got_masks[i], mask);
+            prop_assert_eq!(&out[24 * i..24 * i + 24], &r[..]);
+            pos += len;
+        }
+        prop_assert_eq!(pos, bytes.len());
+        prop_assert!(got_masks.iter().all(|&m| m <= ALL_RES));
+    }
+
+    #[test]
     fn uplane_parse_never_panics(
         b in proptest::collection::vec(any::<u8>(), 0..80),
         dynamic in any::<bool>(),
         len in any::<bool>(),
         carrier in 0u16..300,
+        static_hdr in any::<u8>(),
     ) {
-        let comp = if dynamic { UdCompMode::Dynamic } else { UdCompMode::Static(BFP9) };
+        let comp = if dynamic { UdCompMode::Dynamic } else { UdCompMode::Static(UdCompHdr::from_byte(static_hdr)) };
         // whatever decodes re-encodes byte for byte (udCompLen is recomputed
         // but was checked against the section on the way in)
         if let Ok(m) = UplaneMessage::parse(&b, &cfg(comp, carrier, len)) {
             let mut out = Vec::new();
             m.emit(&mut out).unwrap();
-            prop_assert_eq!(out, b);
+            prop_assert_eq!(&out, &b);
+            for s in &m.sections {
+                let h = s.comp_hdr(comp).unwrap();
+                let p = PrbParams::modulation(ModCompParams::new(true, 1448));
+                let _ = s.decompress(h, carrier, &p, &mut Vec::new(), Some(&mut Vec::new()));
+            }
         }
     }
 }

@@ -5,3 +5,5 @@ pub mod baseline;
 pub mod capture;
 pub mod decode;
 pub mod runner;
+pub mod sim_cmd;
+pub mod transport;

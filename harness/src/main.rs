@@ -8,6 +8,7 @@ use codecs::fronthaul::uplane::{UdCompMode, UplaneConfig};
 use harness::capture::CaptureReader;
 use harness::decode::{self, DecodeOptions, Totals};
 use harness::runner::{self, EventLog, Progress, ReportFiles, Reporter, RunPlan};
+use harness::transport::{LinkSpec, RealTimeLinks};
 use sim::oru::OruFault;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,7 +26,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the fronthaul O-RU suite against the simulated O-RU (in-process,
-    /// virtual time) and write the reports into a run folder.
+    /// virtual time), or in real time against an O-RU on a link (--interface
+    /// or --udp-*; its receive counters cannot be read there, so
+    /// OFH.DLM.DL.RX.01 does not apply), and write the reports into a run folder.
     Run(RunArgs),
     /// List the cases and whether each applies to the DUT.
     List(ListArgs),
@@ -36,6 +39,62 @@ enum Command {
     Analyze(AnalyzeArgs),
     /// Measure `analyze` throughput on a capture, beside tshark on the same file.
     Bench(BenchArgs),
+    /// Run a simulated unit on a real link, in real time.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+#[derive(Subcommand)]
+enum SimCommand {
+    /// The simulated O-RU, answering the harness over a network interface
+    /// (or UDP); prints "ready" once it listens.
+    Oru(SimOruArgs),
+}
+
+/// Where a real-time link goes: an interface, or a pair of UDP endpoints.
+#[derive(Args)]
+struct LinkArgs {
+    /// Network interface for raw Ethernet (needs CAP_NET_RAW).
+    #[arg(long, conflicts_with_all = ["udp_bind", "udp_peer"])]
+    interface: Option<String>,
+    /// eCPRI over UDP instead: this end's IPv4 address and port...
+    #[arg(long, requires = "udp_peer")]
+    udp_bind: Option<std::net::SocketAddrV4>,
+    /// ...and the other end's.
+    #[arg(long, requires = "udp_bind")]
+    udp_peer: Option<std::net::SocketAddrV4>,
+}
+
+impl LinkArgs {
+    fn spec(&self) -> Option<LinkSpec> {
+        match (&self.interface, self.udp_bind, self.udp_peer) {
+            (Some(i), _, _) => Some(LinkSpec::Ethernet { interface: i.clone() }),
+            (None, Some(local), Some(peer)) => Some(LinkSpec::Udp { local, peer }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Args)]
+struct SimOruArgs {
+    #[command(flatten)]
+    link: LinkArgs,
+    /// O-RU variant: "none" (conformant) or a deliberate fault.
+    #[arg(long, default_value = "none", value_parser = parse_fault)]
+    ru_variant: OruFault,
+    /// Seed of the signal at the antenna (the harness must use the same).
+    #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
+    seed: u64,
+    /// Carrier bandwidth in MHz (the harness must use the same).
+    #[arg(long, default_value_t = 100)]
+    bandwidth_mhz: u32,
+    /// Raise the maximum of every window by this many microseconds (the
+    /// harness must use the same).
+    #[arg(long, default_value_t = 0)]
+    widen_windows_us: u64,
+    /// Stop after this many seconds [default: run until interrupted].
+    #[arg(long)]
+    duration_s: Option<f64>,
 }
 
 #[derive(Args)]
@@ -96,9 +155,20 @@ struct RunArgs {
     /// Simulated O-RU variant: "none" (conformant) or a deliberate fault.
     #[arg(long, default_value = "none", value_parser = parse_fault)]
     ru_variant: OruFault,
+    /// A real link to the O-RU instead of the in-process simulator.
+    #[command(flatten)]
+    link: LinkArgs,
     /// Seed of the signal at the O-RU's antenna.
     #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
     seed: u64,
+    /// Carrier bandwidth in MHz.
+    #[arg(long, default_value_t = 100)]
+    bandwidth_mhz: u32,
+    /// Raise the maximum of every O-RU window (T2a receive windows, Ta3) by
+    /// this many microseconds, with the traffic centred in the wider windows:
+    /// for real-time links whose jitter exceeds the standard margins.
+    #[arg(long, default_value_t = 0)]
+    widen_windows_us: u64,
     /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
     #[arg(long = "case")]
     cases: Vec<String>,
@@ -167,6 +237,7 @@ fn main() -> ExitCode {
         Command::Decode(a) => cmd_decode(a),
         Command::Analyze(a) => cmd_analyze(a),
         Command::Bench(a) => cmd_bench(a),
+        Command::Sim(SimCommand::Oru(a)) => cmd_sim_oru(a),
     };
     match result {
         Ok(code) => code,
@@ -212,7 +283,21 @@ fn cmd_run(a: RunArgs) -> CmdResult {
             eprintln!("harness: interrupted: finishing the case in progress, then writing the reports");
         });
     }
-    let mut plan = RunPlan::new(bed::default_setup(a.seed), a.ru_variant, dir.clone());
+    let mut setup = bed_setup(a.seed, a.bandwidth_mhz, a.widen_windows_us)?;
+    let link = a.link.spec();
+    if link.is_some() {
+        if a.ru_variant != OruFault::None {
+            return Err("--ru-variant selects the in-process O-RU; give it to `harness sim oru` instead".into());
+        }
+        setup.pics.rx_counters = false;
+    }
+    let ports = link.map(RealTimeLinks::new);
+    if let Some(p) = &ports {
+        // A link that cannot be opened is a usage error, not eight failed cases.
+        runner::PortFactory::open(p, &setup).map_err(|e| format!("{}: {e}", p.spec))?;
+    }
+    let mut plan = RunPlan::new(setup, a.ru_variant, dir.clone());
+    plan.port = ports.map(|p| Box::new(p) as Box<dyn runner::PortFactory>);
     plan.select = a.cases;
     plan.partition = a.partition;
     plan.stop = Some(stop);
@@ -476,4 +561,36 @@ fn cmd_bench(a: BenchArgs) -> CmdResult {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_sim_oru(a: SimOruArgs) -> CmdResult {
+    let link = a.link.spec().ok_or("give --interface, or --udp-bind and --udp-peer")?;
+    let duration = a
+        .duration_s
+        .map(|s| std::time::Duration::try_from_secs_f64(s).map_err(|e| format!("--duration-s: {e}")))
+        .transpose()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
+    let opts = harness::sim_cmd::OruOptions {
+        link,
+        setup: bed_setup(a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
+        fault: a.ru_variant,
+        duration,
+        stop,
+    };
+    let report = harness::sim_cmd::run_oru(&opts, || {
+        println!("ready");
+        let _ = std::io::stdout().flush();
+    })?;
+    eprintln!("sim oru ({}): {report}", a.ru_variant.name());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The default test bed with the run's carrier and window settings.
+fn bed_setup(seed: u64, bandwidth_mhz: u32, widen_windows_us: u64) -> Result<suites::case::Setup, String> {
+    let setup = bed::with_bandwidth(&bed::default_setup(seed), bandwidth_mhz)?;
+    Ok(bed::with_wider_windows(&setup, widen_windows_us * 1_000))
 }

@@ -5,6 +5,7 @@
 use crate::capture;
 use reports::LabInfo;
 use serde::Serialize;
+use sim::Nanos;
 use sim::oru::OruFault;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use std::time::Instant;
 use suites::bed;
 use suites::case::{Ctx, Setup, TestCase};
 use suites::model::{Applicability, Artifact, CaseResult, Component, RunResult, Verdict};
-use suites::port::{CaptureDir, Port};
+use suites::port::{CaptureDir, Port, PortError};
 
 /// What the runner tells its reporters.
 pub enum Event<'a> {
@@ -186,11 +187,40 @@ impl std::str::FromStr for Partition {
     }
 }
 
+/// Opens the link to the DUT, afresh for each case.
+pub trait PortFactory {
+    /// A link for one case run with `setup`.
+    fn open(&self, setup: &Setup) -> Result<Box<dyn Port>, PortError>;
+    /// How long after the port's `now()` a case's traffic may start at the
+    /// earliest: time to build the plan and queue it on a real clock (none
+    /// in virtual time, which stands still while the harness works).
+    fn lead(&self) -> Nanos {
+        0
+    }
+    /// The DUT as the reports name it.
+    fn dut_name(&self) -> String;
+}
+
+/// The in-process simulated O-RU with a given fault, in virtual time.
+pub struct SimulatedOru(pub OruFault);
+
+impl PortFactory for SimulatedOru {
+    fn open(&self, setup: &Setup) -> Result<Box<dyn Port>, PortError> {
+        Ok(Box::new(bed::simulated_oru(setup, self.0)))
+    }
+
+    fn dut_name(&self) -> String {
+        format!("simulated O-RU ({})", self.0.name())
+    }
+}
+
 /// What to run.
 pub struct RunPlan {
     pub setup: Setup,
-    /// The simulated O-RU variant under test.
+    /// The simulated O-RU variant under test (when `port` is `None`).
     pub fault: OruFault,
+    /// The link to the DUT; `None` = the in-process simulated O-RU with `fault`.
+    pub port: Option<Box<dyn PortFactory>>,
     /// ID globs; empty = every case.
     pub select: Vec<String>,
     pub partition: Option<Partition>,
@@ -205,6 +235,7 @@ impl RunPlan {
         RunPlan {
             setup,
             fault,
+            port: None,
             select: Vec::new(),
             partition: None,
             dir,
@@ -219,14 +250,19 @@ impl RunPlan {
     }
 }
 
-fn components(fault: OruFault) -> Vec<Component> {
+fn components(plan: &RunPlan, dut_name: String) -> Vec<Component> {
     let version = env!("CARGO_PKG_VERSION").to_string();
+    let (vendor, software_version) = match plan.port {
+        None => ("oran-harness simulator", version.clone()),
+        // Behind a link the harness does not know who answers.
+        Some(_) => ("unknown", "unknown".into()),
+    };
     vec![
         Component {
             role: "O-RU".into(),
-            vendor: "oran-harness simulator".into(),
-            model: format!("simulated O-RU ({})", fault.name()),
-            software_version: version.clone(),
+            vendor: vendor.into(),
+            model: dut_name,
+            software_version,
         },
         Component {
             role: "O-DU emulator (test harness)".into(),
@@ -318,7 +354,7 @@ fn finished(index: usize, total: usize, run: &RunResult) -> Event<'_> {
     }
 }
 
-/// Run the selected cases against the simulated O-RU; returns the result.
+/// Run the selected cases against the DUT; returns the result.
 pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
     std::fs::create_dir_all(plan.dir.join("cases"))?;
     let selected: Vec<&Box<dyn TestCase>> = cases
@@ -328,12 +364,14 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
         .filter(|(i, _)| plan.partition.is_none_or(|p| i % p.n == p.k - 1))
         .map(|(_, c)| c)
         .collect();
+    let simulated = SimulatedOru(plan.fault);
+    let factory: &dyn PortFactory = plan.port.as_deref().unwrap_or(&simulated);
     let mut run = RunResult {
         run_id: uuid::Uuid::new_v4().to_string(),
-        dut_name: format!("simulated O-RU ({})", plan.fault.name()),
+        dut_name: factory.dut_name(),
         interface: "o-ru.ofh".into(),
         profile: "CAT-A-NoBF".into(),
-        components: components(plan.fault),
+        components: components(plan, factory.dut_name()),
         started: now_rfc3339(),
         finished: None,
         seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
@@ -373,11 +411,24 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
         emit(reporters, &Event::CaseStarted { index, total, id })?;
         let started = now_rfc3339();
         let clock = Instant::now();
-        let mut port = bed::simulated_oru(&plan.setup, plan.fault);
+        let mut port = match factory.open(&plan.setup) {
+            Ok(p) => p,
+            Err(e) => {
+                let result = &mut run.cases[index];
+                result.started = Some(started);
+                result.duration_s = clock.elapsed().as_secs_f64();
+                result.verdict = Verdict::Error;
+                result.reason = format!("harness error: could not open the link to the DUT: {e}");
+                emit(reporters, &finished(index, total, &run))?;
+                continue;
+            }
+        };
+        // On a real clock the traffic must lie ahead of now.
+        let setup = bed::starting_after(&plan.setup, port.now() + factory.lead());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut ctx = Ctx {
-                setup: &plan.setup,
-                port: &mut port,
+                setup: &setup,
+                port: &mut *port,
             };
             case.run(&mut ctx)
         }));
@@ -391,7 +442,8 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
             CaptureDir::ToDut => (s + 1, r),
             CaptureDir::FromDut => (s, r + 1),
         });
-        let timing = timing_series(&plan.setup, &capture);
+        drop(port);
+        let timing = timing_series(&setup, &capture);
         let result = &mut run.cases[index];
         result.executed = true;
         result.timing = timing;

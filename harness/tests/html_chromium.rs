@@ -45,7 +45,10 @@ fn the_rendered_report_shows_verdicts_histograms_and_capture_links() {
     // The verdict table: every case, the failing one marked FAIL.
     let rows: Vec<&str> = dom.split("<tr class=\"case\"").skip(1).collect();
     assert_eq!(rows.len(), suites::ofh::catalogue().len(), "one row per case");
-    let late = rows.iter().find(|r| r.contains("OFH.DLM.UL.TX.01")).expect("the Ta3 case row");
+    let late = rows
+        .iter()
+        .find(|r| r.contains("OFH.DLM.UL.TX.01"))
+        .expect("the Ta3 case row");
     assert!(late.contains(">FAIL<") && late.contains("late"), "{late}");
     assert_eq!(rows.iter().filter(|r| r.contains(">PASS<")).count(), rows.len() - 1);
     assert!(dom.contains("id=\"overall\"") && dom.contains(">FAIL</span>"));
@@ -62,9 +65,20 @@ fn the_rendered_report_shows_verdicts_histograms_and_capture_links() {
 
     // And it paints: a screenshot of a real page, not a blank one.
     let png = dir.join("report.png");
-    let shot = chromium(&["--window-size=1280,2000", &format!("--screenshot={}", png.display()), &url], &profile);
+    let shot = chromium(
+        &[
+            "--window-size=1280,2000",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ],
+        &profile,
+    );
     assert!(shot.status.success());
     let bytes = std::fs::read(&png).unwrap();
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 50_000, "screenshot of {} bytes", bytes.len());
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 50_000,
+        "screenshot of {} bytes",
+        bytes.len()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

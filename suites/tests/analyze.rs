@@ -3,7 +3,7 @@
 use codecs::fronthaul::uplane::UdCompMode;
 use sim::oru::OruFault;
 use suites::analyze::{AirTimeRef, AnalyzeConfig, Analyzer, CompSource, Plane};
-use suites::bed::{default_setup, simulated_oru, DEFAULT_STIMULUS_SEED};
+use suites::bed::{DEFAULT_STIMULUS_SEED, default_setup, simulated_oru};
 use suites::case::{Ctx, Setup};
 use suites::model::Verdict;
 use suites::ofh::traffic;
@@ -29,33 +29,66 @@ fn analyze(frames: &[(u64, Vec<u8>)], cfg: AnalyzeConfig) -> suites::analyze::An
 fn conformant_traffic_has_no_findings_and_its_settings_are_inferred() {
     let setup = default_setup(DEFAULT_STIMULUS_SEED);
     let frames = capture(&setup, OruFault::None);
-    let r = analyze(&frames, AnalyzeConfig { air_time: Some(AirTimeRef::air_clock(0)), ..Default::default() });
+    let r = analyze(
+        &frames,
+        AnalyzeConfig {
+            air_time: Some(AirTimeRef::air_clock(0)),
+            ..Default::default()
+        },
+    );
     assert_eq!(r.undecodable, 0);
     assert!(r.observations.is_empty(), "{:#?}", r.observations);
     assert_eq!(r.numerology, Some(1));
-    let dl_u = r.flows.iter().find(|f| f.plane == Plane::U && f.direction == "DL").unwrap();
+    let dl_u = r
+        .flows
+        .iter()
+        .find(|f| f.plane == Plane::U && f.direction == "DL")
+        .unwrap();
     match &dl_u.compression {
         Some(CompSource::Inferred(i)) => assert_eq!(i.mode, UdCompMode::Static(setup.fh.dl_comp)),
         other => panic!("DL U-plane compression {other:?}"),
     }
-    let ul_u = r.flows.iter().find(|f| f.plane == Plane::U && f.direction == "UL" && f.eaxc == 0).unwrap();
-    assert!(matches!(ul_u.compression, Some(CompSource::Cplane { .. })), "{:?}", ul_u.compression);
+    let ul_u = r
+        .flows
+        .iter()
+        .find(|f| f.plane == Plane::U && f.direction == "UL" && f.eaxc == 0)
+        .unwrap();
+    assert!(
+        matches!(ul_u.compression, Some(CompSource::Cplane { .. })),
+        "{:?}",
+        ul_u.compression
+    );
     // Timing: the O-DU sends DL U-plane a fixed lead before air time.
-    let t = r.timing.iter().find(|t| t.plane == Plane::U && t.direction == "DL").unwrap();
+    let t = r
+        .timing
+        .iter()
+        .find(|t| t.plane == Plane::U && t.direction == "DL")
+        .unwrap();
     let lead_us = setup.tester.dl_up_lead as f64 / 1000.0;
-    assert!((t.min_us - lead_us).abs() < 0.01 && (t.max_us - lead_us).abs() < 0.01, "{t:?}");
+    assert!(
+        (t.min_us - lead_us).abs() < 0.01 && (t.max_us - lead_us).abs() < 0.01,
+        "{t:?}"
+    );
 }
 
 #[test]
 fn sequence_gaps_and_uncoupled_sections_are_found() {
     let setup = default_setup(DEFAULT_STIMULUS_SEED);
     let r = analyze(&capture(&setup, OruFault::SeqGap), AnalyzeConfig::default());
-    let seq = r.observations.iter().find(|o| o.clause.clause == "5.1.3.2.8").expect("a sequence finding");
+    let seq = r
+        .observations
+        .iter()
+        .find(|o| o.clause.clause == "5.1.3.2.8")
+        .expect("a sequence finding");
     assert_eq!(seq.verdict, Verdict::Fail);
     assert!(seq.count >= 20, "{seq:?}");
 
     let r = analyze(&capture(&setup, OruFault::WrongSectionId), AnalyzeConfig::default());
-    let c = r.observations.iter().find(|o| o.clause.clause == "7.8.1").expect("a coupling finding");
+    let c = r
+        .observations
+        .iter()
+        .find(|o| o.clause.clause == "7.8.1")
+        .expect("a coupling finding");
     assert!(c.what.contains("not announced"), "{c:?}");
 }
 
@@ -65,7 +98,11 @@ fn dynamic_udcomphdr_is_recognised() {
     setup.fh.dl_comp_presence = sim::config::UdCompPresence::Dynamic;
     setup.fh.dl_comp = "bfp:14".parse().unwrap();
     let r = analyze(&capture(&setup, OruFault::None), AnalyzeConfig::default());
-    let dl_u = r.flows.iter().find(|f| f.plane == Plane::U && f.direction == "DL").unwrap();
+    let dl_u = r
+        .flows
+        .iter()
+        .find(|f| f.plane == Plane::U && f.direction == "DL")
+        .unwrap();
     match &dl_u.compression {
         Some(CompSource::Inferred(i)) => assert_eq!(i.mode, UdCompMode::Dynamic),
         other => panic!("{other:?}"),
