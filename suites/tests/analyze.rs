@@ -110,3 +110,39 @@ fn dynamic_udcomphdr_is_recognised() {
     assert_eq!(dl_u.decode_errors, 0);
     assert!(r.observations.is_empty(), "{:#?}", r.observations);
 }
+
+#[test]
+fn a_misplaced_section_extension_is_decoded_and_reported() {
+    use codecs::fronthaul::cplane::{CplaneMessage, Extension};
+    // A DL ST1 message from the default O-DU, with SE 7 (multiple-eAxC
+    // designation, only allowed in section type 0) added to its section.
+    let setup = default_setup(DEFAULT_STIMULUS_SEED);
+    let frames = capture(&setup, OruFault::None);
+    let (t, frame) = frames
+        .iter()
+        .find(|(_, f)| f.len() > 26 && f[18] == 0x10 && f[19] == 0x02 && f[26] == 0x90)
+        .expect("a DL C-plane frame")
+        .clone();
+    let data = &frame[26..];
+    let mut msg = CplaneMessage::parse(data).unwrap();
+    let body = [0xAA, 0x55];
+    if let codecs::fronthaul::cplane::CplaneBody::Sections { sections, .. } = &mut msg.body {
+        sections[0].extensions.push(Extension::new(7, &body));
+    }
+    let mut new_data = Vec::new();
+    msg.emit(&mut new_data).unwrap();
+    let mut rebuilt = frame[..26].to_vec();
+    rebuilt.extend_from_slice(&new_data);
+    let size = (rebuilt.len() - 22) as u16;
+    rebuilt[20..22].copy_from_slice(&size.to_be_bytes());
+
+    let r = analyze(&[(t, rebuilt)], AnalyzeConfig::default());
+    let o = r
+        .observations
+        .iter()
+        .find(|o| o.clause.clause == "7.7.7")
+        .expect("a placement finding");
+    assert_eq!(o.verdict, Verdict::Fail);
+    assert!(o.what.contains("extension 7 in section type 1"), "{o:?}");
+    assert_eq!(r.undecodable, 0, "still decoded");
+}

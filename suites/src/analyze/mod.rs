@@ -67,6 +67,12 @@ const fn cus(clause: &'static str) -> SpecRef {
         clause,
     }
 }
+/// Clause of section extension n (index n), for placement findings.
+const SE_CLAUSES: [&str; 29] = [
+    "7.7", "7.7.1", "7.7.2", "7.7.3", "7.7.4", "7.7.5", "7.7.6", "7.7.7", "7.7.8", "7.7.9", "7.7.10", "7.7.11",
+    "7.7.12", "7.7.13", "7.7.14", "7.7.15", "7.7.16", "7.7.17", "7.7.18", "7.7.19", "7.7.20", "7.7.21", "7.7.22",
+    "7.7.23", "7.7.24", "7.7.25", "7.7.26", "7.7.27", "7.7.28",
+];
 const ECPRI_HDR: SpecRef = SpecRef {
     spec: "eCPRI Specification",
     version: "2.0",
@@ -202,8 +208,25 @@ impl Analyzer {
         let st = u8::from(msg.section_type);
         let flow = self.flow(key);
         flow.count_message(data.len(), Some(st));
-        if let CplaneBody::Sections { sections, .. } = &msg.body {
-            flow.count_sections(sections.len() as u64);
+        let common = msg.body.common_sections();
+        flow.count_sections(common.len() as u64);
+        // Each extension's clause (7.7.n for SE n) lists the section types it
+        // may appear in; a misplaced one is still decoded, and reported here.
+        for s in &common {
+            for x in &s.extensions {
+                if !codecs::fronthaul::cplane::extension_allowed(x.ext_type, msg.section_type) {
+                    let clause = SE_CLAUSES.get(x.ext_type as usize).copied().unwrap_or("7.7");
+                    self.observe(
+                        Verdict::Fail,
+                        cus(clause),
+                        format!(
+                            "section extension {} in section type {st}, where it is not allowed",
+                            x.ext_type
+                        ),
+                        number,
+                    );
+                }
+            }
         }
         if let CplaneBody::Sections { type_header, sections } = &msg.body {
             let comp = match type_header {
