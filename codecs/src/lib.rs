@@ -13,5 +13,7 @@ pub mod ecpri;
 pub mod error;
 pub mod framing;
 pub mod fronthaul;
+#[doc(hidden)]
+pub mod fuzz_entry;
 
 pub use error::{Error, ErrorKind, Result};

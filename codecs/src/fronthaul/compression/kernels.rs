@@ -1,13 +1,25 @@
-//! Fast paths for the fixed-length methods (none, BFP, block scaling,
-//! mu-law): one monomorphised function per (width, method), picked once per
-//! call from a table indexed by `[method][width % 16]` (so width index 0 is
-//! width 16), and the packing primitives the variable-length methods reuse.
+//! The kernels behind the fixed-length methods (none, BFP, block scaling,
+//! mu-law), and the choice among instruction-set levels.
 //!
-//! Widths 8 and 16 are byte copies the compiler vectorises; the others move
-//! groups of samples through u64/u128 words (or one u32 load per sample for
-//! odd widths above 8), with no per-sample branches and no allocation per PRB.
+//! Each [`Level`] is a table of functions monomorphised per (method,
+//! width), indexed `[method][width % 16]` (width index 0 is width 16). The
+//! public functions use the best level the CPU has, detected once
+//! ([`Level::best`]); [`decompress_prbs_at`] and [`compress_prbs_at`] run a
+//! given level, so tests can hold every level to the same output.
+//!
+//! - [`Level::Portable`], any target: widths 8 and 16 are byte copies the
+//!   compiler vectorises; the others move groups of samples through
+//!   u64/u128 words (or one u32 load per sample for odd widths above 8),
+//!   with no per-sample branches and no allocation per PRB. The
+//!   variable-length methods reuse its packing primitives.
+//! - [`Level::Avx2`], x86_64 with AVX2: none and BFP both ways, block
+//!   scaling and mu-law decompression (their compression is the portable
+//!   code); see `kernels/avx2.rs`.
 
-use super::{PrbIq, SAMPLES_PER_PRB, bfp, block_scaling, mulaw};
+use std::sync::OnceLock;
+
+use super::{CTX_PRB, PrbIq, PrbParams, SAMPLES_PER_PRB, UdCompHdr, bfp, block_scaling, mulaw};
+use crate::{Error, ErrorKind, Result};
 
 /// Method indices of the tables (= udCompMeth for these four).
 pub(super) const M_NONE: usize = 0;
@@ -43,18 +55,122 @@ macro_rules! width_table {
     };
 }
 
-pub(super) static DECOMPRESS: [[DecompressFn; 16]; 4] = [
-    width_table!(decompress_kernel, 0),
-    width_table!(decompress_kernel, 1),
-    width_table!(decompress_kernel, 2),
-    width_table!(decompress_kernel, 3),
-];
-pub(super) static COMPRESS: [[CompressFn; 16]; 4] = [
-    width_table!(compress_kernel, 0),
-    width_table!(compress_kernel, 1),
-    width_table!(compress_kernel, 2),
-    width_table!(compress_kernel, 3),
-];
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
+/// One level's functions, `[method][width % 16]`.
+pub(super) struct Kernels {
+    pub(super) decompress: [[DecompressFn; 16]; 4],
+    pub(super) compress: [[CompressFn; 16]; 4],
+}
+
+static PORTABLE: Kernels = Kernels {
+    decompress: [
+        width_table!(decompress_kernel, 0),
+        width_table!(decompress_kernel, 1),
+        width_table!(decompress_kernel, 2),
+        width_table!(decompress_kernel, 3),
+    ],
+    compress: [
+        width_table!(compress_kernel, 0),
+        width_table!(compress_kernel, 1),
+        width_table!(compress_kernel, 2),
+        width_table!(compress_kernel, 3),
+    ],
+};
+
+/// An instruction-set level of the kernels. Every level produces the same
+/// bytes and samples as [`reference`](mod@super::reference).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Level {
+    /// Portable Rust, any target.
+    Portable,
+    /// x86_64 AVX2.
+    Avx2,
+}
+
+impl Level {
+    /// Every level this build knows, slowest first; see
+    /// [`Level::is_available`] for the ones this CPU runs.
+    pub const ALL: [Level; 2] = [Level::Portable, Level::Avx2];
+
+    /// Lower-case name (`portable`, `avx2`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Level::Portable => "portable",
+            Level::Avx2 => "avx2",
+        }
+    }
+
+    /// Whether this build and CPU can run the level.
+    pub fn is_available(self) -> bool {
+        self.kernels().is_some()
+    }
+
+    /// The levels this CPU runs, slowest first.
+    pub fn available() -> Vec<Level> {
+        Level::ALL.into_iter().filter(|l| l.is_available()).collect()
+    }
+
+    /// The level the public functions use: the fastest available, detected
+    /// on first use.
+    pub fn best() -> Level {
+        active().0
+    }
+
+    fn kernels(self) -> Option<&'static Kernels> {
+        match self {
+            Level::Portable => Some(&PORTABLE),
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => avx2::kernels(),
+            #[cfg(not(target_arch = "x86_64"))]
+            Level::Avx2 => None,
+        }
+    }
+}
+
+fn active() -> (Level, &'static Kernels) {
+    static ACTIVE: OnceLock<(Level, &'static Kernels)> = OnceLock::new();
+    *ACTIVE.get_or_init(|| {
+        Level::ALL
+            .into_iter()
+            .rev()
+            .find_map(|l| l.kernels().map(|k| (l, k)))
+            .unwrap_or((Level::Portable, &PORTABLE))
+    })
+}
+
+/// The table of [`Level::best`].
+pub(super) fn best() -> &'static Kernels {
+    active().1
+}
+
+fn at_level(level: Level) -> Result<&'static Kernels> {
+    level.kernels().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Unsupported("instruction-set level not available on this CPU"),
+            0,
+            CTX_PRB,
+        )
+    })
+}
+
+/// [`super::decompress_prbs`] at `level`; `Unsupported` when the level is
+/// not available. Methods 4-8 do not depend on the level.
+pub fn decompress_prbs_at(level: Level, hdr: UdCompHdr, src: &[u8], n_prb: usize, out: &mut Vec<i16>) -> Result<usize> {
+    let k = at_level(level)?;
+    super::simple(hdr)?;
+    super::decompress_prbs_in(k, hdr, &PrbParams::default(), src, n_prb, out, None)
+}
+
+/// [`super::compress_prbs`] at `level`; `Unsupported` when the level is not
+/// available.
+pub fn compress_prbs_at(level: Level, hdr: UdCompHdr, iq: &[i16], out: &mut Vec<u8>) -> Result<()> {
+    let k = at_level(level)?;
+    super::simple(hdr)?;
+    super::compress_prbs_in(k, hdr, &PrbParams::default(), iq, out)
+}
 /// Unpack 24 samples of width `w` from a zero-padded window (`[w % 16]`).
 pub(super) static UNPACK: [UnpackFn; 16] = width_table!(unpack);
 /// Pack 24 samples of width `w` into a window (`[w % 16]`).

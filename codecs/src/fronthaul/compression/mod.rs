@@ -65,7 +65,7 @@ use crate::{Error, ErrorKind, Result};
 
 pub mod bfp;
 pub mod block_scaling;
-mod kernels;
+pub mod kernels;
 pub mod modulation;
 pub mod mulaw;
 pub mod reference;
@@ -77,7 +77,7 @@ pub use modulation::{ModCompParams, ModCompReSet};
 pub use mulaw::{MuLawParam, mulaw_comp_shift, mulaw_expand, mulaw_param};
 pub use selective::{ALL_RES, remask_to_sres, sres_mask_for_prb};
 
-use kernels::{COMPRESS, DECOMPRESS, M_BFP, M_BS, M_MULAW, M_NONE};
+use kernels::{Kernels, M_BFP, M_BS, M_MULAW, M_NONE};
 
 /// Resource elements per PRB.
 pub const RE_PER_PRB: usize = 12;
@@ -570,7 +570,7 @@ pub fn decompress_prb_with(hdr: UdCompHdr, params: &PrbParams, src: &[u8], out: 
             let Some(prb) = src.get(..len) else {
                 return Err(Error::truncated(0, len, src.len(), CTX_PRB));
             };
-            DECOMPRESS[m][w % 16](prb, out);
+            kernels::best().decompress[m][w % 16](prb, out);
             Ok((len, ALL_RES))
         }
         Route::Var { w } => selective::decompress(hdr.method, w, params, src, out),
@@ -601,6 +601,19 @@ pub fn decompress_prbs_with(
     out: &mut Vec<i16>,
     masks: Option<&mut Vec<u16>>,
 ) -> Result<usize> {
+    decompress_prbs_in(kernels::best(), hdr, params, src, n_prb, out, masks)
+}
+
+/// [`decompress_prbs_with`] with the kernels of one level.
+fn decompress_prbs_in(
+    k: &Kernels,
+    hdr: UdCompHdr,
+    params: &PrbParams,
+    src: &[u8],
+    n_prb: usize,
+    out: &mut Vec<i16>,
+    masks: Option<&mut Vec<u16>>,
+) -> Result<usize> {
     match route(hdr)? {
         Route::Fast { w, m, len } => {
             let total = n_prb.checked_mul(len).filter(|t| *t <= src.len());
@@ -611,7 +624,7 @@ pub fn decompress_prbs_with(
             // n_prb <= src.len() / len here, so this cannot overflow or over-allocate.
             let start = out.len();
             out.resize(start + SAMPLES_PER_PRB * n_prb, 0);
-            DECOMPRESS[m][w % 16](&src[..total], &mut out[start..]);
+            k.decompress[m][w % 16](&src[..total], &mut out[start..]);
             if let Some(masks) = masks {
                 masks.resize(masks.len() + n_prb, ALL_RES);
             }
@@ -683,6 +696,11 @@ pub fn compress_prbs(hdr: UdCompHdr, iq: &[i16], out: &mut Vec<u8>) -> Result<()
 /// `params`. A length that is not a multiple of 24 is `Invalid`; `out` is
 /// unchanged on any error.
 pub fn compress_prbs_with(hdr: UdCompHdr, params: &PrbParams, iq: &[i16], out: &mut Vec<u8>) -> Result<()> {
+    compress_prbs_in(kernels::best(), hdr, params, iq, out)
+}
+
+/// [`compress_prbs_with`] with the kernels of one level.
+fn compress_prbs_in(k: &Kernels, hdr: UdCompHdr, params: &PrbParams, iq: &[i16], out: &mut Vec<u8>) -> Result<()> {
     let r = route(hdr)?;
     let prbs = iq.chunks_exact(SAMPLES_PER_PRB);
     if !prbs.remainder().is_empty() {
@@ -692,7 +710,7 @@ pub fn compress_prbs_with(hdr: UdCompHdr, params: &PrbParams, iq: &[i16], out: &
         Route::Fast { w, m, len } => {
             let start = out.len();
             out.resize(start + iq.len() / SAMPLES_PER_PRB * len, 0);
-            COMPRESS[m][w % 16](iq, &mut out[start..]);
+            k.compress[m][w % 16](iq, &mut out[start..]);
         }
         Route::Var { w } => {
             let start = out.len();
@@ -741,6 +759,6 @@ fn read_codes(src: &[u8], iq_width: u8) -> Result<(u8, PrbIq, usize)> {
         return Err(Error::truncated(0, len, src.len(), CTX_PRB));
     };
     // Method none on the bytes after udCompParam yields the raw codes.
-    DECOMPRESS[M_NONE][w % 16](&prb[1..], &mut m);
+    kernels::best().decompress[M_NONE][w % 16](&prb[1..], &mut m);
     Ok((prb[0], m, len))
 }
