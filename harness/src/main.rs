@@ -169,9 +169,8 @@ struct RunArgs {
     /// for real-time links whose jitter exceeds the standard margins.
     #[arg(long, default_value_t = 0)]
     widen_windows_us: u64,
-    /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
-    #[arg(long = "case")]
-    cases: Vec<String>,
+    #[command(flatten)]
+    select: SelectArgs,
     /// Run the k-th of n shares of the selection (k/n or count:k/n), for
     /// spreading one suite over several CI machines.
     #[arg(long)]
@@ -187,8 +186,34 @@ struct RunArgs {
     quiet: bool,
 }
 
+/// Case selection, shared by `run` and `list`.
+#[derive(Args)]
+struct SelectArgs {
+    /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
+    #[arg(long = "case")]
+    cases: Vec<String>,
+    /// Only cases with this tag (repeatable), e.g. delay-management.
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// Only cases judged against this clause or a sub-clause of it (repeatable), e.g. 7.8.
+    #[arg(long = "clause")]
+    clauses: Vec<String>,
+}
+
+impl SelectArgs {
+    fn selection(self) -> runner::Selection {
+        runner::Selection {
+            ids: self.cases,
+            tags: self.tags,
+            clauses: self.clauses,
+        }
+    }
+}
+
 #[derive(Args)]
 struct ListArgs {
+    #[command(flatten)]
+    select: SelectArgs,
     /// Emit JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -298,7 +323,7 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     }
     let mut plan = RunPlan::new(setup, a.ru_variant, dir.clone());
     plan.port = ports.map(|p| Box::new(p) as Box<dyn runner::PortFactory>);
-    plan.select = a.cases;
+    plan.select = a.select.selection();
     plan.partition = a.partition;
     plan.stop = Some(stop);
     let cases = suites::ofh::catalogue();
@@ -352,7 +377,11 @@ fn cmd_run(a: RunArgs) -> CmdResult {
 
 fn cmd_list(a: ListArgs) -> CmdResult {
     let setup = bed::default_setup(bed::DEFAULT_STIMULUS_SEED);
-    let cases = suites::ofh::catalogue();
+    let select = a.select.selection();
+    let cases: Vec<_> = suites::ofh::catalogue()
+        .into_iter()
+        .filter(|c| select.matches(&c.meta()))
+        .collect();
     let mut out = std::io::stdout().lock();
     if a.json {
         let rows: Vec<_> = cases

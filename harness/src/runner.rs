@@ -162,6 +162,35 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
+/// Which cases to run or list: each non-empty list must match (IDs by glob,
+/// tags exactly, clauses by prefix, e.g. "7.8" selects 7.8.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub ids: Vec<String>,
+    pub tags: Vec<String>,
+    pub clauses: Vec<String>,
+}
+
+impl Selection {
+    pub fn matches(&self, m: &suites::model::CaseMeta) -> bool {
+        (self.ids.is_empty() || self.ids.iter().any(|g| glob_match(g, m.id)))
+            && (self.tags.is_empty()
+                || self
+                    .tags
+                    .iter()
+                    .any(|t| m.tags.iter().any(|x| x.eq_ignore_ascii_case(t))))
+            && (self.clauses.is_empty()
+                || self.clauses.iter().any(|c| {
+                    let c = c.trim_start_matches('§');
+                    m.clause.clause == c || m.clause.clause.starts_with(&format!("{c}."))
+                }))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty() && self.tags.is_empty() && self.clauses.is_empty()
+    }
+}
+
 /// A share of the catalogue for one of several CI machines: the k-th of n
 /// (1-based), cases dealt round-robin in catalogue order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +251,7 @@ pub struct RunPlan {
     /// The link to the DUT; `None` = the in-process simulated O-RU with `fault`.
     pub port: Option<Box<dyn PortFactory>>,
     /// ID globs; empty = every case.
-    pub select: Vec<String>,
+    pub select: Selection,
     pub partition: Option<Partition>,
     /// The run folder.
     pub dir: PathBuf,
@@ -236,7 +265,7 @@ impl RunPlan {
             setup,
             fault,
             port: None,
-            select: Vec::new(),
+            select: Selection::default(),
             partition: None,
             dir,
             stop: None,
@@ -359,7 +388,7 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     std::fs::create_dir_all(plan.dir.join("cases"))?;
     let selected: Vec<&Box<dyn TestCase>> = cases
         .iter()
-        .filter(|c| plan.select.is_empty() || plan.select.iter().any(|g| glob_match(g, c.meta().id)))
+        .filter(|c| plan.select.matches(&c.meta()))
         .enumerate()
         .filter(|(i, _)| plan.partition.is_none_or(|p| i % p.n == p.k - 1))
         .map(|(_, c)| c)
@@ -484,6 +513,36 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
 #[cfg(test)]
 mod tests {
     use super::glob_match;
+
+    #[test]
+    fn selection_by_tag_and_clause() {
+        use super::Selection;
+        let cases = suites::ofh::catalogue();
+        let pick = |s: Selection| -> Vec<&str> {
+            cases
+                .iter()
+                .map(|c| c.meta())
+                .filter(|m| s.matches(m))
+                .map(|m| m.id)
+                .collect()
+        };
+        let by_tag = pick(Selection {
+            tags: vec!["delay-management".into()],
+            ..Default::default()
+        });
+        assert_eq!(by_tag, ["OFH.DLM.UL.TX.01", "OFH.DLM.DL.RX.01"]);
+        let by_clause = pick(Selection {
+            clauses: vec!["5.1.3.2".into()],
+            ..Default::default()
+        });
+        assert_eq!(by_clause, ["OFH.TRN.ECPRI.01", "OFH.TRN.SEQ.01"]);
+        let both = pick(Selection {
+            tags: vec!["uplink".into()],
+            clauses: vec!["§7.8".into()],
+            ..Default::default()
+        });
+        assert_eq!(both, ["OFH.NRG.COUPLING.01"]);
+    }
 
     #[test]
     fn globs() {
