@@ -105,6 +105,12 @@ impl<'a> PerDecoder<'a> {
         self.pos
     }
 
+    /// Offset of the octet holding the cursor, counted from the start of the
+    /// outermost buffer (as error offsets are).
+    pub fn offset(&self) -> usize {
+        self.base + self.pos / 8
+    }
+
     /// Octets touched so far (a partly read octet counts).
     pub fn byte_position(&self) -> usize {
         self.pos.div_ceil(8)
