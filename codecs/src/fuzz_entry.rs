@@ -110,3 +110,17 @@ pub fn aper(data: &[u8]) {
         }
     }
 }
+
+/// E2AP under every version: whatever decodes re-encodes to bytes that
+/// decode to the same message; version detection never panics.
+pub fn e2ap(data: &[u8]) {
+    use crate::e2ap::{E2apVersion, decode, detect_version, encode};
+    for v in E2apVersion::ALL {
+        let Ok(pdu) = decode(v, data) else { continue };
+        if let Ok(bytes) = encode(v, &pdu) {
+            let again = decode(v, &bytes).expect("a re-encoded E2AP message decodes");
+            assert_eq!(again, pdu, "E2AP {v:?}: decode(encode(x)) == x");
+        }
+    }
+    let _ = detect_version(data);
+}

@@ -45,3 +45,8 @@ fn infer_corpus() {
 fn aper_corpus() {
     replay("aper", codecs::fuzz_entry::aper);
 }
+
+#[test]
+fn e2ap_corpus() {
+    replay("e2ap", codecs::fuzz_entry::e2ap);
+}
