@@ -479,7 +479,7 @@ impl Cx {
     ) -> Result<UnknownExtension<'a>> {
         if self.strict {
             let (ctx, v) = (d.context(), self.version);
-            let what = format!("extension alternative {}{}", i + 1, hinted(hint, i as usize));
+            let what = format!("extension alternative {}{}", u64::from(i) + 1, hinted(hint, i as usize));
             return Err(self.diverge(d, || format!("{ctx}: {what} is not in {v}")));
         }
         Ok(UnknownExtension {
@@ -492,7 +492,7 @@ impl Cx {
     pub(crate) fn unknown_item(&mut self, d: &PerDecoder<'_>, i: u32, hint: Hint) -> Result<u32> {
         if self.strict {
             let (ctx, v) = (d.context(), self.version);
-            let what = format!("extension item {}{}", i + 1, hinted(hint, i as usize));
+            let what = format!("extension item {}{}", u64::from(i) + 1, hinted(hint, i as usize));
             return Err(self.diverge(d, || format!("{ctx}: {what} is not in {v}")));
         }
         Ok(i)
