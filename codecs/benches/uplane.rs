@@ -4,9 +4,7 @@
 
 use std::hint::black_box;
 
-use codecs::fronthaul::compression::{
-    CompMethod, PrbParams, RE_PER_PRB, SAMPLES_PER_PRB, UdCompHdr, compress_prbs,
-};
+use codecs::fronthaul::compression::{CompMethod, PrbParams, RE_PER_PRB, SAMPLES_PER_PRB, UdCompHdr, compress_prbs};
 use codecs::fronthaul::header::{Direction, RadioAppHeader};
 use codecs::fronthaul::uplane::{UdCompMode, UplaneConfig, UplaneMessage, UplaneSection};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -63,7 +61,11 @@ fn bench(c: &mut Criterion) {
         ("mulaw14", UdCompHdr::new(14, CompMethod::MuLaw)),
     ] {
         let wire = message(hdr);
-        let cfg = UplaneConfig { comp: UdCompMode::Static(hdr), carrier_prbs: N_PRB, ud_comp_len: false };
+        let cfg = UplaneConfig {
+            comp: UdCompMode::Static(hdr),
+            carrier_prbs: N_PRB,
+            ud_comp_len: false,
+        };
         let mut iq = Vec::with_capacity(N_PRB as usize * SAMPLES_PER_PRB);
         g.bench_function(label, |b| {
             b.iter(|| {
