@@ -65,7 +65,7 @@ fn tiles_static(data: &[u8], prb_len: usize, carrier: Option<u16>) -> Option<u16
             match carrier {
                 Some(c) => c as usize,
                 // Only the last section can leave the carrier width open.
-                None if rest % prb_len == 0 && rest / prb_len > 255 && rest / prb_len <= 275 => {
+                None if rest.is_multiple_of(prb_len) && rest / prb_len > 255 && rest / prb_len <= 275 => {
                     implied = (rest / prb_len) as u16;
                     implied as usize
                 }
@@ -95,7 +95,7 @@ fn tiles_dynamic(data: &[u8], carrier: Option<u16>) -> Option<Vec<UdCompHdr>> {
             (0, Some(c)) => c as usize,
             (0, None) => {
                 let rest = data.len() - pos - 6;
-                if rest % prb_len != 0 {
+                if !rest.is_multiple_of(prb_len) {
                     return None;
                 }
                 rest / prb_len

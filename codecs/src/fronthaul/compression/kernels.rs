@@ -12,9 +12,10 @@
 //!   u64/u128 words (or one u32 load per sample for odd widths above 8),
 //!   with no per-sample branches and no allocation per PRB. The
 //!   variable-length methods reuse its packing primitives.
-//! - [`Level::Avx2`], x86_64 with AVX2: none and BFP both ways, block
-//!   scaling and mu-law decompression (their compression is the portable
-//!   code); see `kernels/avx2.rs`.
+//! - [`Level::Avx2`], x86_64 with AVX2 and LZCNT: none and BFP both ways,
+//!   block scaling and mu-law decompression (their compression is the
+//!   portable code); see `kernels/avx2.rs`. There is no AVX-512 level yet:
+//!   AVX-512 CPUs run the AVX2 kernels.
 
 use std::sync::OnceLock;
 
@@ -93,7 +94,7 @@ pub enum Level {
 impl Level {
     /// Every level this build knows, slowest first; see
     /// [`Level::is_available`] for the ones this CPU runs.
-    pub const ALL: [Level; 2] = [Level::Portable, Level::Avx2];
+    pub const ALL: &'static [Level] = &[Level::Portable, Level::Avx2];
 
     /// Lower-case name (`portable`, `avx2`).
     pub const fn name(self) -> &'static str {
@@ -110,7 +111,7 @@ impl Level {
 
     /// The levels this CPU runs, slowest first.
     pub fn available() -> Vec<Level> {
-        Level::ALL.into_iter().filter(|l| l.is_available()).collect()
+        Level::ALL.iter().copied().filter(|l| l.is_available()).collect()
     }
 
     /// The level the public functions use: the fastest available, detected
@@ -134,7 +135,8 @@ fn active() -> (Level, &'static Kernels) {
     static ACTIVE: OnceLock<(Level, &'static Kernels)> = OnceLock::new();
     *ACTIVE.get_or_init(|| {
         Level::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .rev()
             .find_map(|l| l.kernels().map(|k| (l, k)))
             .unwrap_or((Level::Portable, &PORTABLE))

@@ -53,10 +53,11 @@
 //! all 12 REs); methods 4, 6, 7 and 8 need C-plane or section-header
 //! information and go through the `_with` forms and [`PrbParams`].
 //!
-//! Methods 0-3 run on fast paths monomorphised per (width, method); the
-//! others unpack through the same word-wide kernels one PRB at a time.
-//! [`reference`](mod@reference) is the plain bit-reader version they are
-//! all tested against.
+//! Methods 0-3 run on fast paths monomorphised per (width, method), at the
+//! best instruction-set level the CPU has, detected once ([`kernels`]:
+//! portable, AVX2); the others unpack through the portable word-wide
+//! kernels one PRB at a time. [`reference`](mod@reference) is the plain
+//! bit-reader version every level is tested against, bit for bit.
 
 use core::fmt;
 use core::str::FromStr;

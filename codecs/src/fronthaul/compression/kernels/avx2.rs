@@ -2,15 +2,22 @@
 //! decompression (their compression stays portable). Bit for bit the same
 //! as the portable kernels and the reference.
 //!
-//! Unpacking a PRB: its 24 samples are six groups of 4; group i starts at
-//! bit `4 * i * W`, byte `i * W / 2`, 4 bits in when i and W are both odd.
-//! Each group is one 16-byte load (two groups per register); a byte shuffle
-//! puts each sample's covering 4 bytes big-endian into a 32-bit lane, a
-//! per-lane left shift brings its MSB to bit 31 and an arithmetic right
-//! shift sign-extends. The method's expansion runs on i32 lanes, where it
-//! cannot overflow, and a saturating pack gives the i16 (the clamp of the
-//! portable code). Registers hold groups (0|2), (1|3) and (4|5), so the
-//! packs come out in sample order.
+//! Unpacking none and BFP (conformant exponents, `e <= 16 - W`): a PRB's
+//! 24 samples are three groups of 8, each W whole bytes, one group per
+//! 128-bit lane. A byte shuffle puts the two (or, for W > 9, three) bytes
+//! covering each sample big-endian into its i16 lane, a multiply by 2^o
+//! (a per-lane left shift AVX2 lacks for i16) brings its MSB to bit 15, and
+//! one arithmetic right shift of the top W bits gives `m * 2^e`.
+//!
+//! Unpacking block scaling, mu-law, and BFP with a non-conformant exponent
+//! (whose `m * 2^e` saturates): six groups of 4; group i starts at bit
+//! `4 * i * W`, byte `i * W / 2`, 4 bits in when i and W are both odd. A
+//! byte shuffle puts each sample's covering 4 bytes big-endian into a
+//! 32-bit lane, a per-lane left shift brings its MSB to bit 31 and an
+//! arithmetic right shift sign-extends. The method's expansion runs on i32
+//! lanes, where it cannot overflow, and a saturating pack gives the i16
+//! (the clamp of the portable code). Registers hold groups (0|2), (1|3)
+//! and (4|5), so the packs come out in sample order.
 //!
 //! Packing a PRB: three groups of 8 samples (W bytes each, whole bytes),
 //! one per 128-bit lane. Pairs merge into 32-bit lanes (multiply-add by
@@ -46,9 +53,10 @@ static KERNELS: Kernels = Kernels {
     ],
 };
 
-/// The AVX2 table, when the CPU has AVX2: the only way to its functions.
+/// The AVX2 table, when the CPU has AVX2 and LZCNT (every AVX2 CPU has
+/// it; the BFP exponent uses it): the only way to its functions.
 pub(super) fn kernels() -> Option<&'static Kernels> {
-    is_x86_feature_detected!("avx2").then_some(&KERNELS)
+    (is_x86_feature_detected!("avx2") && is_x86_feature_detected!("lzcnt")).then_some(&KERNELS)
 }
 
 /// Stack buffer for the last PRBs of a buffer (both spans are checked
@@ -57,7 +65,7 @@ const STAGE: usize = 160;
 
 fn decompress<const W: usize, const M: usize>(src: &[u8], out: &mut [i16]) {
     // SAFETY: only reachable through KERNELS, which `kernels` hands out only
-    // after detecting AVX2.
+    // after detecting AVX2 and LZCNT.
     unsafe { decompress_avx2::<W, M>(src, out) }
 }
 
@@ -199,28 +207,41 @@ impl<const W: usize> Unpack<W> {
     const SHL_EVEN: [u8; 32] = lanes(unpack_shift(W, 0), unpack_shift(W, 0));
     const SHL_ODD: [u8; 32] = lanes(unpack_shift(W, Self::ODD_BIT0), unpack_shift(W, Self::ODD_BIT0));
     const SHL_MIXED: [u8; 32] = lanes(unpack_shift(W, 0), unpack_shift(W, Self::ODD_BIT0));
-    const OK: () = assert!(W >= 1 && W <= 16 && 1 + Self::SPAN <= STAGE);
+    const OK: () = assert!(W >= 1 && W <= 16 && Self::SPAN < STAGE);
 }
 
-/// Sign-extended W-bit samples of two groups in i32 lanes.
+/// Two groups' samples in i32 lanes, each with its MSB at bit 31 and
+/// whatever bits follow it below.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn unpack_lanes<const W: usize>(v: __m256i, shuf: &[u8; 32], shl: &[u8; 32]) -> __m256i {
+fn align_lanes<const W: usize>(v: __m256i, shuf: &[u8; 32], shl: &[u8; 32]) -> __m256i {
     let d = _mm256_shuffle_epi8(v, load32(shuf));
-    let d = _mm256_sllv_epi32(d, load32(shl));
-    _mm256_sra_epi32(d, splat_count(32 - W as u32))
+    // Widths 8 and 16 start every sample on a byte.
+    if W.is_multiple_of(8) {
+        d
+    } else {
+        _mm256_sllv_epi32(d, load32(shl))
+    }
 }
 
-/// Method M's expansion of codes in i32 lanes; the caller's saturating pack
-/// to i16 is the clamp of the portable code.
+/// Method M's expansion of MSB-aligned codes (from [`align_lanes`]) in i32
+/// lanes; the caller's saturating pack to i16 is the clamp of the portable
+/// code.
 #[inline]
 #[target_feature(enable = "avx2")]
-fn expand<const W: usize, const M: usize>(c: __m256i, param: u8) -> __m256i {
+fn expand<const W: usize, const M: usize>(d: __m256i, param: u8) -> __m256i {
+    let sign_extend = splat_count(32 - W as u32);
     match M {
-        M_NONE => c,
-        // |m| <= 2^15 and e <= 15: no i32 overflow.
-        M_BFP => _mm256_sll_epi32(c, splat_count(u32::from(param & 0x0F))),
+        M_NONE => _mm256_sra_epi32(d, sign_extend),
+        M_BFP => {
+            // m * 2^e = (the top W bits alone) >> (32 - W - e), arithmetic;
+            // 32 - W - e >= 1 and |m * 2^e| <= 2^30.
+            let e = u32::from(param & 0x0F);
+            let top = _mm256_and_si256(d, _mm256_set1_epi32(-1 << (32 - W)));
+            _mm256_sra_epi32(top, splat_count(32 - W as u32 - e))
+        }
         M_BS => {
+            let c = _mm256_sra_epi32(d, sign_extend);
             // c * s: c fits the low i16 of its lane and the high i16 of the
             // scaler lane is 0, so the multiply-add is the exact product.
             let t = _mm256_madd_epi16(c, _mm256_set1_epi32(i32::from(param)));
@@ -236,6 +257,7 @@ fn expand<const W: usize, const M: usize>(c: __m256i, param: u8) -> __m256i {
         }
         _ => {
             // mulaw::expand_one: 2M per segment, then round(2M / 2^(shift+1)).
+            let c = _mm256_sra_epi32(d, sign_extend);
             let shift = u32::from(param & 0x0F);
             let a = _mm256_min_epi32(_mm256_abs_epi32(c), _mm256_set1_epi32((1 << (W - 1)) - 1));
             let s1 = _mm256_sll_epi32(a, splat_count(16 - W as u32));
@@ -259,6 +281,108 @@ fn expand<const W: usize, const M: usize>(c: __m256i, param: u8) -> __m256i {
     }
 }
 
+/// Shuffle controls and multipliers of the i16-lane unpacking of one
+/// 8-sample group (W bytes, starting on a byte): sample k starts at byte
+/// `b = k * W / 8`, `o = k * W % 8` bits in, and covers a third byte when
+/// `o + W > 16`.
+const fn unpack16_table(w: usize, part: usize) -> [u8; 16] {
+    let mut s = [0u8; 16];
+    let mut k = 0;
+    while k < 8 {
+        let (b, o) = (k * w / 8, k * w % 8);
+        let (hi, lo) = match part {
+            // Bytes b, b + 1 big-endian into word k.
+            0 => (b, b + 1),
+            // Bytes b + 1, b + 2 (at most 7 * 15 / 8 + 2 = 15; only used
+            // when W > 9).
+            1 => (b + 1, b + 2),
+            // 2^o, the left shift that brings the MSB to bit 15.
+            _ => (0, 1 << o),
+        };
+        s[2 * k] = lo as u8;
+        s[2 * k + 1] = hi as u8;
+        k += 1;
+    }
+    s
+}
+
+struct Unpack16<const W: usize>;
+
+impl<const W: usize> Unpack16<W> {
+    const SHUF: [u8; 32] = lanes(unpack16_table(W, 0), unpack16_table(W, 0));
+    const SHUF3: [u8; 32] = lanes(unpack16_table(W, 1), unpack16_table(W, 1));
+    const MUL: [u8; 32] = lanes(unpack16_table(W, 2), unpack16_table(W, 2));
+    /// Some sample covers three bytes.
+    const THREE: bool = W > 9;
+    /// Bytes read from the first sample byte on (group 2's load); within
+    /// the i32 path's span, which the callers check.
+    const SPAN: usize = 2 * W + 16;
+    const OK: () = assert!(Self::SPAN <= Unpack::<W>::SPAN);
+}
+
+/// One group per lane to i16 lanes, each sample's MSB at bit 15 and the
+/// stream's next bits below. Variable shifts by multiplying by 2^o
+/// (`vpmullw` drops the bits above): `x = (b0 b1) << o` holds the sample's
+/// first 16 - o bits, and when it has more, `y = (b1 b2) << o` holds the
+/// next byte's worth in its high byte, of which x's low byte is a subset.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn align_words<const W: usize>(v: __m256i) -> __m256i {
+    let x = _mm256_shuffle_epi8(v, load32(&Unpack16::<W>::SHUF));
+    if W.is_multiple_of(8) {
+        return x;
+    }
+    let mul = load32(&Unpack16::<W>::MUL);
+    let x = _mm256_mullo_epi16(x, mul);
+    if Unpack16::<W>::THREE {
+        let y = _mm256_mullo_epi16(_mm256_shuffle_epi8(v, load32(&Unpack16::<W>::SHUF3)), mul);
+        _mm256_or_si256(x, _mm256_srli_epi16::<8>(y))
+    } else {
+        x
+    }
+}
+
+/// None and BFP with a conformant exponent (`e <= 16 - W`, so no
+/// saturation) on i16 lanes: eight samples per 128-bit lane and no pack.
+/// Same contract as [`decompress_prb`], which it defers to otherwise.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn decompress_prb16<const W: usize, const M: usize>(win: &[u8], o: &mut PrbIq) {
+    let () = Unpack16::<W>::OK;
+    let p = param_len(M);
+    let e = if M == M_BFP {
+        u32::from(win.first().copied().unwrap_or(0) & 0x0F)
+    } else {
+        0
+    };
+    if e as usize > 16 - W {
+        return decompress_prb::<W, M>(win, o);
+    }
+    let Some(s) = win.get(p..p + Unpack16::<W>::SPAN) else {
+        return;
+    };
+    let a = _mm256_set_m128i(load_at(s, W), load_at(s, 0));
+    let b = _mm256_zextsi128_si256(load_at(s, 2 * W));
+    let (a, b) = (align_words::<W>(a), align_words::<W>(b));
+    let (a, b) = if M == M_BFP {
+        // m * 2^e = (the top W bits alone) >> (16 - W - e), arithmetic.
+        let top = _mm256_set1_epi16(((0xFFFFu32 << (16 - W)) & 0xFFFF) as u16 as i16);
+        let n = splat_count(16 - W as u32 - e);
+        (
+            _mm256_sra_epi16(_mm256_and_si256(a, top), n),
+            _mm256_sra_epi16(_mm256_and_si256(b, top), n),
+        )
+    } else {
+        let n = splat_count(16 - W as u32);
+        (_mm256_sra_epi16(a, n), _mm256_sra_epi16(b, n))
+    };
+    let (o_lo, o_hi) = o.split_at_mut(16);
+    if let (Ok(o_lo), Ok(o_hi)) = (<&mut [i16; 16]>::try_from(o_lo), <&mut [i16; 8]>::try_from(o_hi)) {
+        store_w16(o_lo, a);
+        store_w8(o_hi, _mm256_castsi256_si128(b));
+    }
+}
+
 /// One PRB: `win` starts at its udCompParam (if any) and holds at least
 /// `param_len(M) + Unpack::<W>::SPAN` bytes.
 #[inline]
@@ -275,9 +399,9 @@ fn decompress_prb<const W: usize, const M: usize>(win: &[u8], o: &mut PrbIq) {
     let a = _mm256_set_m128i(load_at(s, off[2]), load_at(s, off[0]));
     let b = _mm256_set_m128i(load_at(s, off[3]), load_at(s, off[1]));
     let c = _mm256_set_m128i(load_at(s, off[5]), load_at(s, off[4]));
-    let a = unpack_lanes::<W>(a, &Unpack::<W>::SHUF_EVEN, &Unpack::<W>::SHL_EVEN);
-    let b = unpack_lanes::<W>(b, &Unpack::<W>::SHUF_ODD, &Unpack::<W>::SHL_ODD);
-    let c = unpack_lanes::<W>(c, &Unpack::<W>::SHUF_MIXED, &Unpack::<W>::SHL_MIXED);
+    let a = align_lanes::<W>(a, &Unpack::<W>::SHUF_EVEN, &Unpack::<W>::SHL_EVEN);
+    let b = align_lanes::<W>(b, &Unpack::<W>::SHUF_ODD, &Unpack::<W>::SHL_ODD);
+    let c = align_lanes::<W>(c, &Unpack::<W>::SHUF_MIXED, &Unpack::<W>::SHL_MIXED);
     let a = expand::<W, M>(a, param);
     let b = expand::<W, M>(b, param);
     let c = expand::<W, M>(c, param);
@@ -299,17 +423,23 @@ fn decompress_avx2<const W: usize, const M: usize>(src: &[u8], out: &mut [i16]) 
     let span = p + Unpack::<W>::SPAN;
     let (outs, _) = out.as_chunks_mut::<SAMPLES_PER_PRB>();
     let n_prb = (src.len() / len).min(outs.len());
+    // Block scaling and mu-law need i32 lanes for their products.
+    let prb = if M == M_NONE || M == M_BFP {
+        decompress_prb16::<W, M>
+    } else {
+        decompress_prb::<W, M>
+    };
     for (i, o) in outs.iter_mut().take(n_prb).enumerate() {
         let at = i * len;
         match src.get(at..at + span) {
-            Some(win) => decompress_prb::<W, M>(win, o),
+            Some(win) => prb(win, o),
             None => {
                 // The last PRBs: their loads would run past `src`.
                 let mut buf = [0u8; STAGE];
                 if let (Some(d), Some(s)) = (buf.get_mut(..len), src.get(at..at + len)) {
                     d.copy_from_slice(s);
                 }
-                decompress_prb::<W, M>(&buf, o);
+                prb(&buf, o);
             }
         }
     }
@@ -329,7 +459,7 @@ const fn pack_shuffle(w: usize, shared: bool) -> [u8; 16] {
             if w % 2 == 1 && j == h {
                 s[j] = (8 + h) as u8;
             }
-        } else if w % 2 == 0 {
+        } else if w.is_multiple_of(2) {
             // Quad 0 has h whole bytes, then quad 1's h.
             s[j] = if j < h { h - 1 - j } else { 8 + w - 1 - j } as u8;
         } else {
@@ -356,7 +486,7 @@ impl<const W: usize> Pack<W> {
 /// Codes (each in the W-bit range, W < 16) of one PRB as words 0..16 and
 /// 16..24, and its udCompParam byte.
 #[inline]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,lzcnt")]
 fn prepare<const W: usize, const M: usize>(x: &PrbIq) -> (__m256i, __m128i, u8) {
     let (x_lo, x_hi) = x.split_at(16);
     let (Ok(x_lo), Ok(x_hi)) = (<&[i16; 16]>::try_from(x_lo), <&[i16; 8]>::try_from(x_hi)) else {
@@ -370,8 +500,9 @@ fn prepare<const W: usize, const M: usize>(x: &PrbIq) -> (__m256i, __m128i, u8) 
         return (a, b, 0);
     }
     // bfp::exponent_w: the bit length of the OR of the folded values, which
-    // is the bit length of their maximum; minpos of the complement finds
-    // that maximum across the last 8 lanes.
+    // is the bit length of their maximum; the OR is taken down to 8 words,
+    // whose maximum is the complement of the minimum (minpos) of their
+    // complements.
     let fa = _mm256_xor_si256(a, _mm256_srai_epi16::<15>(a));
     let fb = _mm_xor_si128(b, _mm_srai_epi16::<15>(b));
     let t = _mm_or_si128(
@@ -380,7 +511,8 @@ fn prepare<const W: usize, const M: usize>(x: &PrbIq) -> (__m256i, __m128i, u8) 
     );
     let min = _mm_minpos_epu16(_mm_xor_si128(t, _mm_set1_epi32(-1)));
     let max = !(_mm_cvtsi128_si32(min) as u16);
-    let e = (16 - max.leading_zeros()).saturating_sub(W as u32 - 1);
+    // max(bit length, W - 1) - (W - 1): a cmov, not a branch.
+    let e = (16 - max.leading_zeros()).max(W as u32 - 1) - (W as u32 - 1);
     let n = splat_count(e);
     (_mm256_sra_epi16(a, n), _mm_sra_epi16(b, n), e as u8)
 }
@@ -442,7 +574,7 @@ fn store_groups<const W: usize>(s: &mut [u8], g01: __m256i, g2: __m128i) {
 /// One PRB (W < 16) into `win`, from its udCompParam on, which holds at
 /// least `param_len(M) + Pack::<W>::SPAN` bytes.
 #[inline]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,lzcnt")]
 fn compress_one<const W: usize, const M: usize>(x: &PrbIq, win: &mut [u8]) {
     let () = Pack::<W>::OK;
     let p = param_len(M);
@@ -462,7 +594,7 @@ fn compress_one<const W: usize, const M: usize>(x: &PrbIq, win: &mut [u8]) {
 /// `len + param_len(M) + Pack::<W>::SPAN` bytes; group 2 of both share a
 /// register.
 #[inline]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,lzcnt")]
 fn compress_two<const W: usize, const M: usize>(x0: &PrbIq, x1: &PrbIq, win: &mut [u8]) {
     let () = Pack::<W>::OK;
     let p = param_len(M);
@@ -495,7 +627,7 @@ fn compress_w16<const M: usize>(x: &PrbIq, out: &mut [u8]) {
         let mut s = [0u8; 32];
         let mut i = 0;
         while i < 32 {
-            s[i] = (i % 16 ^ 1) as u8;
+            s[i] = ((i % 16) ^ 1) as u8;
             i += 1;
         }
         s
@@ -520,7 +652,7 @@ fn compress_w16<const M: usize>(x: &PrbIq, out: &mut [u8]) {
 }
 
 /// `iq` holds whole PRBs, `out` exactly their compressed length.
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,lzcnt")]
 fn compress_avx2<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
     let p = param_len(M);
     let len = 3 * W + p;
