@@ -111,6 +111,49 @@ fn is_vlan_tpid(t: u16) -> bool {
 /// Checksums are not verified (see [`ipv4_header_checksum`], [`udp_checksum`]).
 pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> {
     let mut r = Reader::new(buf, "Ethernet header");
+    let eth = parse_ethernet(&mut r)?;
+    let type_at = r.pos() - 2;
+    match eth.ethertype {
+        ETHERTYPE_ECPRI => Ok(Frame {
+            eth,
+            udp: None,
+            ecpri: r.rest(),
+            ecpri_offset: r.pos(),
+        }),
+        ETHERTYPE_IPV4 => {
+            let (udp, ecpri, ecpri_offset) = parse_ipv4_udp(&mut r, cfg)?;
+            Ok(Frame {
+                eth,
+                udp: Some(udp),
+                ecpri,
+                ecpri_offset,
+            })
+        }
+        ETHERTYPE_IPV6 => Err(Error::new(ErrorKind::Unsupported("IPv6"), type_at, "Ethernet header")),
+        _ => Err(Error::invalid(type_at, "ethertype", "Ethernet header")),
+    }
+}
+
+/// The PTP message a frame carries, if it is one: ethertype 0x88F7 after
+/// up to two VLAN tags (IEEE 1588 Annex E, as G.8275.1 fronthaul timing
+/// uses), or IPv4/UDP to or from port 319 or 320 (Annex C). Returns the PTP
+/// message bytes (Ethernet padding included) and their offset in `buf`.
+pub fn ptp_payload(buf: &[u8]) -> Option<(&[u8], usize)> {
+    let mut r = Reader::new(buf, "Ethernet header");
+    let eth = parse_ethernet(&mut r).ok()?;
+    match eth.ethertype {
+        crate::ptp::ETHERTYPE_PTP => Some((r.rest(), r.pos())),
+        ETHERTYPE_IPV4 => {
+            let (udp, payload, at) = parse_ipv4_udp(&mut r, &FramingConfig::default()).ok()?;
+            let ptp = [crate::ptp::UDP_EVENT_PORT, crate::ptp::UDP_GENERAL_PORT];
+            (ptp.contains(&udp.dst_port) || ptp.contains(&udp.src_port)).then_some((payload, at))
+        }
+        _ => None,
+    }
+}
+
+/// Ethernet II header and up to two VLAN tags; `r` is left at the payload.
+fn parse_ethernet(r: &mut Reader<'_>) -> Result<EthernetHeader> {
     let dst = r.array::<6>()?;
     let src = r.array::<6>()?;
     let mut vlans = Vec::new();
@@ -137,32 +180,12 @@ pub fn parse_frame<'a>(buf: &'a [u8], cfg: &FramingConfig) -> Result<Frame<'a>> 
             vid: tci & 0x0FFF,
         });
     };
-    let eth = EthernetHeader {
+    Ok(EthernetHeader {
         dst,
         src,
         vlans,
         ethertype,
-    };
-    let type_at = r.pos() - 2;
-    match ethertype {
-        ETHERTYPE_ECPRI => Ok(Frame {
-            eth,
-            udp: None,
-            ecpri: r.rest(),
-            ecpri_offset: r.pos(),
-        }),
-        ETHERTYPE_IPV4 => {
-            let (udp, ecpri, ecpri_offset) = parse_ipv4_udp(&mut r, cfg)?;
-            Ok(Frame {
-                eth,
-                udp: Some(udp),
-                ecpri,
-                ecpri_offset,
-            })
-        }
-        ETHERTYPE_IPV6 => Err(Error::new(ErrorKind::Unsupported("IPv6"), type_at, "Ethernet header")),
-        _ => Err(Error::invalid(type_at, "ethertype", "Ethernet header")),
-    }
+    })
 }
 
 /// IPv4 header (RFC 791) then UDP header (RFC 768):

@@ -12,6 +12,7 @@ pub mod eaxc;
 pub mod ecpri;
 pub mod error;
 pub mod framing;
+pub mod ptp;
 pub mod fronthaul;
 #[doc(hidden)]
 pub mod fuzz_entry;

@@ -131,11 +131,13 @@ struct AnalyzeArgs {
     /// Numerology mu (0..4); inferred from the slot IDs when absent.
     #[arg(long)]
     numerology: Option<u8>,
-    /// How timestamps relate to air time: "gps" (SFN 0 at the GPS epoch,
-    /// timestamps in UTC) or "air" (timestamps already on the air clock,
-    /// as in this harness's own captures). Timing is only analysed when given.
-    #[arg(long)]
-    air_time: Option<String>,
+    /// How timestamps relate to air time: "ptp" (from the PTP Sync messages
+    /// in the capture: SFN 0 at the GPS epoch on the PTP timescale; the
+    /// default, used when the capture carries them), "gps" (SFN 0 at the GPS
+    /// epoch, timestamps in UTC), "air" (timestamps already on the air clock,
+    /// as in this harness's own captures) or "off".
+    #[arg(long, default_value = "ptp")]
+    air_time: String,
     /// Correction added to the air-time origin, in nanoseconds.
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     air_time_offset_ns: i64,
@@ -473,11 +475,12 @@ fn cmd_decode(a: DecodeArgs) -> CmdResult {
 fn cmd_analyze(a: AnalyzeArgs) -> CmdResult {
     use std::io::IsTerminal;
     use suites::analyze::{AirTimeRef, AnalyzeConfig, Analyzer};
-    let air_time = match a.air_time.as_deref() {
-        None => None,
-        Some("gps") => Some(AirTimeRef::gps(a.air_time_offset_ns)),
-        Some("air") => Some(AirTimeRef::air_clock(a.air_time_offset_ns)),
-        Some(other) => return Err(format!("--air-time {other:?}: want gps or air").into()),
+    let (air_time, ptp_air_time) = match a.air_time.as_str() {
+        "ptp" => (None, Some(a.air_time_offset_ns)),
+        "off" => (None, None),
+        "gps" => (Some(AirTimeRef::gps(a.air_time_offset_ns)), None),
+        "air" => (Some(AirTimeRef::air_clock(a.air_time_offset_ns)), None),
+        other => return Err(format!("--air-time {other:?}: want ptp, gps, air or off").into()),
     };
     if a.numerology.is_some_and(|mu| mu > 4) {
         return Err("--numerology: want 0..4".into());
@@ -495,6 +498,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> CmdResult {
         carrier_prbs: a.carrier_prbs,
         numerology: a.numerology,
         air_time,
+        ptp_air_time,
     };
     let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
     let reader = CaptureReader::open(&a.file).map_err(|e| format!("{}: {e}", a.file.display()))?;

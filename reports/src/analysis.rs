@@ -65,6 +65,9 @@ pub fn analysis_summary(name: &str, r: &AnalysisReport) -> String {
             }
         }
     }
+    if let Some(a) = &r.air_time {
+        let _ = writeln!(s, "\n{}", air_time_line(a));
+    }
     if !r.timing.is_empty() {
         let _ = writeln!(s, "\ntiming (lead before air time of the symbol named, us):");
         let _ = writeln!(
@@ -96,6 +99,46 @@ pub fn analysis_summary(name: &str, r: &AnalysisReport) -> String {
             o.count,
             o.first_frame
         );
+    }
+    s
+}
+
+/// Where air time came from, in one or two lines.
+fn air_time_line(a: &suites::analyze::AirTimeInfo) -> String {
+    let mut s = match (a.source, &a.ptp) {
+        ("given", _) => "air time: as given on the command line".to_string(),
+        (_, Some(p)) => {
+            let mut s = format!(
+                "PTP: {} messages ({} malformed), {} Sync used from {} in domain {}{}, {} ignored",
+                p.messages,
+                p.malformed,
+                p.syncs_used,
+                p.master.as_deref().unwrap_or("no master on the PTP timescale"),
+                p.domain.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                if p.two_step { " (two-step)" } else { "" },
+                p.syncs_ignored
+            );
+            if let Some(gm) = &p.grandmaster {
+                s += &format!("; grandmaster {gm}, clockClass {}", p.clock_class.unwrap_or(0));
+            }
+            if let Some([first, min, max]) = p.capture_minus_ptp_ns {
+                s += &format!(
+                    "\n  capture clock - PTP: {:.6} s at first Sync, spread {} ns",
+                    first as f64 / 1e9,
+                    max - min
+                );
+            }
+            if a.source == "ptp" {
+                s += "\n  air time from PTP (SFN 0 at the GPS epoch)";
+            } else {
+                s += "\n  no air time: no Sync on the PTP timescale (give --air-time gps|air)";
+            }
+            s
+        }
+        _ => "air time: none".to_string(),
+    };
+    if a.untimed > 0 {
+        s += &format!("\n  {} messages not timed (before any reference)", a.untimed);
     }
     s
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub use flow::{CompSource, FlowReport, Plane};
-pub use timing::AirTimeRef;
+pub use timing::{AirTimeInfo, AirTimeRef, PtpSummary};
 
 /// What the analyst knows (everything optional: unknowns are inferred).
 #[derive(Debug, Clone, Default)]
@@ -33,6 +33,10 @@ pub struct AnalyzeConfig {
     pub numerology: Option<u8>,
     /// How capture timestamps map to air time, for timing analysis.
     pub air_time: Option<AirTimeRef>,
+    /// Without `air_time`: derive air time from the PTP Sync messages the
+    /// capture carries (G.8275.1: SFN 0 at the GPS epoch on the PTP
+    /// timescale), with this correction in ns; `None` leaves timing out.
+    pub ptp_air_time: Option<i64>,
 }
 
 /// A finding aggregated over the capture.
@@ -58,6 +62,8 @@ pub struct AnalysisReport {
     pub flows: Vec<FlowReport>,
     pub observations: Vec<Observation>,
     pub timing: Vec<timing::TimingReport>,
+    /// Where air time came from (None when timing was not analysed).
+    pub air_time: Option<timing::AirTimeInfo>,
 }
 
 const fn cus(clause: &'static str) -> SpecRef {
@@ -79,6 +85,10 @@ const ECPRI_HDR: SpecRef = SpecRef {
     clause: "3.2.3.1",
 };
 
+fn is_ptp_port(p: u16) -> bool {
+    p == codecs::ptp::UDP_EVENT_PORT || p == codecs::ptp::UDP_GENERAL_PORT
+}
+
 /// The streaming analyzer.
 pub struct Analyzer {
     cfg: AnalyzeConfig,
@@ -96,7 +106,7 @@ pub struct Analyzer {
 impl Analyzer {
     pub fn new(cfg: AnalyzeConfig) -> Self {
         Analyzer {
-            timing: timing::TimingStats::new(cfg.air_time, cfg.numerology),
+            timing: timing::TimingStats::new(cfg.air_time, cfg.ptp_air_time, cfg.numerology),
             cfg,
             frames: 0,
             bytes: 0,
@@ -140,9 +150,19 @@ impl Analyzer {
         self.bytes += data.len() as u64;
         let number = self.frames;
         let frame = match framing::parse_frame(data, &self.cfg.framing) {
-            Ok(f) => f,
-            Err(_) => {
+            Ok(f)
+                if !f
+                    .udp
+                    .is_some_and(|u| is_ptp_port(u.src_port) || is_ptp_port(u.dst_port)) =>
+            {
+                f
+            }
+            _ => {
                 self.not_ecpri += 1;
+                if let Some((ptp, _)) = framing::ptp_payload(data) {
+                    let m = codecs::ptp::Message::parse(ptp);
+                    self.timing.record_ptp(ts_ns, m.as_ref().map_err(|_| ()));
+                }
                 return;
             }
         };
@@ -395,6 +415,7 @@ impl Analyzer {
             flows,
             observations,
             timing: self.timing.report(),
+            air_time: self.timing.air_time_info(),
         }
     }
 }
