@@ -8,7 +8,7 @@ use suites::model::{CaseResult, RunResult, TimingSeries, Verdict};
 
 use crate::{CaseState, case_state, overall};
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -40,7 +40,7 @@ fn anchor(id: &str) -> String {
     format!("case-{}", id.replace('.', "-"))
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}\
+pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}\
 table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}.badge{display:inline-block;padding:2px 8px;border-radius:4px;font-weight:bold;color:#fff}\
 .pass{background:#2e7d32}.fail{background:#c62828}.error{background:#6a1b9a}.inconc{background:#ef6c00}.skip{background:#757575}\

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod html;
 pub mod junit;
+pub mod matrix;
 pub mod oran_json;
 pub mod summary;
 

@@ -10,3 +10,4 @@ pub mod case;
 pub mod model;
 pub mod ofh;
 pub mod port;
+pub mod replay;
