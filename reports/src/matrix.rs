@@ -226,7 +226,11 @@ impl Matrix {
                             crate::HTML_FILE,
                             counts.pass,
                             counts.fail,
-                            if counts.error > 0 { format!(", {} error", counts.error) } else { String::new() },
+                            if counts.error > 0 {
+                                format!(", {} error", counts.error)
+                            } else {
+                                String::new()
+                            },
                             if counts.inconclusive > 0 {
                                 format!(", {} inconclusive", counts.inconclusive)
                             } else {
@@ -274,10 +278,7 @@ impl Matrix {
                         );
                     }
                     Cell::Ran {
-                        outcome,
-                        reason,
-                        notes,
-                        ..
+                        outcome, reason, notes, ..
                     } if outcome != Outcome::Pass.as_str() || !notes.is_empty() => {
                         let _ = write!(
                             details,
@@ -355,8 +356,14 @@ mod tests {
     fn terminal_grid_and_reasons() {
         let t = sample().terminal();
         let lines: Vec<&str> = t.lines().collect();
-        assert!(lines[0].starts_with("O-DU \\ O-RU") && lines[0].contains("cygnus-oru"), "{t}");
-        assert!(lines[1].contains("PASS 7P/0F") && lines[1].contains("incompatible"), "{t}");
+        assert!(
+            lines[0].starts_with("O-DU \\ O-RU") && lines[0].contains("cygnus-oru"),
+            "{t}"
+        );
+        assert!(
+            lines[1].contains("PASS 7P/0F") && lines[1].contains("incompatible"),
+            "{t}"
+        );
         assert!(lines[2].contains("FAIL 6P/1F") && lines[2].contains("ERROR"), "{t}");
         assert!(t.contains("arcadia-odu x cygnus-oru: cannot work together:\n    - no common UL compression"));
         assert!(t.contains("borealis-odu x arcadia-oru: FAIL: OFH.DLM.UL.TX.01 failed"));

@@ -178,10 +178,7 @@ mod tests {
     fn a_replayed_exchange_sends_what_was_recorded_and_gets_the_same_answers() {
         let setup = default_setup(DEFAULT_STIMULUS_SEED);
         let rec = record(&setup);
-        let from_dut = rec
-            .iter()
-            .filter(|(_, f)| f[6..12] == setup.fh.link.ru_mac)
-            .count();
+        let from_dut = rec.iter().filter(|(_, f)| f[6..12] == setup.fh.link.ru_mac).count();
         assert!(from_dut > 0);
         let again = recorded_setup(&setup, &rec).unwrap();
         assert_eq!(again.first_slot, setup.first_slot);
