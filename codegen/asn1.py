@@ -42,7 +42,7 @@ class Component:
 
 @dataclass
 class Type:
-    kind: str  # seq, choice, enum, int, bits, octets, printable, bool, null, seqof, ref, container, single
+    kind: str  # seq, choice, enum, int, bits, octets, printable, bool, real, null, seqof, ref, container, single
     # seq: root, ext_comps; choice: root, ext_comps (alternatives)
     root: list = field(default_factory=list)
     ext_comps: list = field(default_factory=list)
@@ -343,6 +343,8 @@ class Parser:
             return Type(BUILTIN_STRINGS[t], range=self.opt_size())
         if t == "BOOLEAN":
             return Type("bool")
+        if t == "REAL":
+            return Type("real")
         if t == "NULL":
             return Type("null")
         if t[0].isupper():
@@ -392,6 +394,11 @@ class Parser:
         self.expect("(")
         r = self.range_body()
         self.expect(")")
+        if self.accept(","):
+            # `(SIZE(lb..ub), ...)`: an extensible constraint; for PER the
+            # same as `SIZE(lb..ub, ...)`.
+            self.expect("...")
+            r = Range(r.lb, r.ub, True)
         return r
 
     def value(self):

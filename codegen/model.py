@@ -25,6 +25,16 @@ VERSIONS = [
 VERSION_KEYS = [v[0] for v in VERSIONS]
 LABEL = {v[0]: v[2] for v in VERSIONS}
 
+
+def set_versions(versions):
+    """Make `versions` ((variant, folder, label), oldest first) the ones this
+    run models. The lists are updated in place, as the generators import
+    them by name; one run generates one protocol at a time."""
+    VERSIONS[:] = versions
+    VERSION_KEYS[:] = [v[0] for v in versions]
+    LABEL.clear()
+    LABEL.update({v[0]: v[2] for v in versions})
+
 # ---- names ------------------------------------------------------------------
 
 # Words the splitter cannot get right on its own.
@@ -36,6 +46,7 @@ WORD_OVERRIDES = {
     "GlobalenGNB": ["Global", "en", "GNB"],
     "GlobalgNB": ["Global", "gNB"],
     "iECriticality": ["iE", "Criticality"],
+    "E2SM": ["E2SM"],
 }
 ACRONYMS = {
     "RIC", "RAN", "TNL", "MME", "AMF", "IE", "ID", "NG", "PLMN", "GNB", "ENB", "SN", "OID", "DU", "CU",
@@ -125,7 +136,7 @@ class NT:
     """How a component's type is used: a reference to a named type or an
     inline primitive with its PER-visible constraint."""
 
-    kind: str  # ref single container int bits octets printable bool null seqof
+    kind: str  # ref single container int bits octets printable bool real null seqof
     ref: Optional[str] = None
     lb: Optional[int] = None
     ub: Optional[int] = None
@@ -264,7 +275,7 @@ def normalise(vkey, m, renames):
             if r is None:
                 return NT(k)
             return NT(k, lb=resolve(r.lb), ub=resolve(r.ub), ext=r.ext, constrained=True)
-        if k in ("bool", "null"):
+        if k in ("bool", "null", "real"):
             return NT(k)
         if k == "seqof":
             r = t.range
@@ -325,7 +336,8 @@ def normalise(vkey, m, renames):
             raise asn1.Asn1Error(f"{vkey}: unknown elementary procedure {n}")
 
     found = []
-    expand("E2AP-ELEMENTARY-PROCEDURES", found)
+    if m.procedure_sets:
+        expand("E2AP-ELEMENTARY-PROCEDURES", found)
     for p in found:
         code = resolve(p.code_name)
         msgs = {}

@@ -11,13 +11,17 @@
 use core::fmt;
 use core::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ecpri::wire::fit;
 use crate::{Error, ErrorKind, Result};
 
 /// Bit widths of the four eAxC ID parts, most significant first; sum 16.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// Deserializes from its struct form or from the string form of
+/// [`FromStr`] (`"4,4,4,4"`), in either case only when the widths sum to 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "EaxcSplitRepr")]
 pub struct EaxcSplit {
     pub du_port_bits: u8,
     pub band_sector_bits: u8,
@@ -38,6 +42,36 @@ impl fmt::Display for Eaxc {
     /// `du:bs:cc:ru`, as Wireshark's `c_eAxC_ID`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}:{}", self.du_port, self.band_sector, self.cc, self.ru_port)
+    }
+}
+
+/// What an [`EaxcSplit`] is read from before its widths are checked.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EaxcSplitRepr {
+    Text(String),
+    #[serde(rename_all = "snake_case")]
+    Parts {
+        du_port_bits: u8,
+        band_sector_bits: u8,
+        cc_bits: u8,
+        ru_port_bits: u8,
+    },
+}
+
+impl TryFrom<EaxcSplitRepr> for EaxcSplit {
+    type Error = String;
+
+    fn try_from(r: EaxcSplitRepr) -> core::result::Result<Self, String> {
+        match r {
+            EaxcSplitRepr::Text(s) => s.parse().map_err(|e: Error| format!("eAxC split {s:?}: {e}")),
+            EaxcSplitRepr::Parts {
+                du_port_bits,
+                band_sector_bits,
+                cc_bits,
+                ru_port_bits,
+            } => EaxcSplit::new(du_port_bits, band_sector_bits, cc_bits, ru_port_bits).map_err(|e| e.to_string()),
+        }
     }
 }
 

@@ -124,3 +124,55 @@ pub fn e2ap(data: &[u8]) {
     }
     let _ = detect_version(data);
 }
+
+/// E2SM-KPM, every payload kind under every version: whatever decodes
+/// re-encodes to bytes that decode to the same value; version detection
+/// (including the v1.00 RAN function definition check) never panics.
+pub fn e2sm_kpm(data: &[u8]) {
+    use crate::e2sm::kpm::{KpmPayloadKind, KpmVersion, decode, detect_version, encode};
+    for v in KpmVersion::ALL {
+        for &kind in KpmPayloadKind::ALL {
+            let Ok(p) = decode(v, kind, data) else { continue };
+            if let Ok(bytes) = encode(v, &p) {
+                let again = decode(v, kind, &bytes).expect("a re-encoded E2SM-KPM payload decodes");
+                assert_eq!(again, p, "E2SM-KPM {v} {kind}: decode(encode(x)) == x");
+            }
+        }
+    }
+    for &kind in KpmPayloadKind::ALL {
+        let _ = detect_version(kind, data);
+    }
+}
+
+/// E2SM-RC, every payload kind: as [`e2sm_kpm`].
+pub fn e2sm_rc(data: &[u8]) {
+    use crate::e2sm::rc::{RcPayloadKind, RcVersion, decode, detect_version, encode};
+    let v = RcVersion::V1_03;
+    for &kind in RcPayloadKind::ALL {
+        if let Ok(p) = decode(v, kind, data)
+            && let Ok(bytes) = encode(v, &p)
+        {
+            let again = decode(v, kind, &bytes).expect("a re-encoded E2SM-RC payload decodes");
+            assert_eq!(again, p, "E2SM-RC {kind}: decode(encode(x)) == x");
+        }
+        let _ = detect_version(kind, data);
+    }
+}
+
+/// PTP, alone and inside Ethernet/UDP framing: whatever decodes re-encodes
+/// to the bytes it came from (up to messageLength; raw bodies up to the
+/// input's end).
+pub fn ptp(data: &[u8]) {
+    use crate::ptp::Message;
+    if let Ok(m) = Message::parse(data) {
+        let mut out = Vec::new();
+        if m.emit(&mut out).is_ok() {
+            assert_eq!(&out[..], &data[..out.len()], "PTP: emit(parse(x)) is a prefix of x");
+            assert_eq!(Message::parse(&out).ok(), Some(m), "PTP: parse(emit(x)) == x");
+        }
+    }
+    if let Some((payload, at)) = crate::framing::ptp_payload(data) {
+        assert_eq!(&data[at..at + payload.len()], payload);
+        let _ = Message::parse(payload);
+    }
+}

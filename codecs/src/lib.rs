@@ -8,13 +8,14 @@
 
 pub mod bits;
 pub mod e2ap;
+pub mod e2sm;
 pub mod eaxc;
 pub mod ecpri;
 pub mod error;
 pub mod framing;
-pub mod ptp;
 pub mod fronthaul;
 #[doc(hidden)]
 pub mod fuzz_entry;
+pub mod ptp;
 
 pub use error::{Error, ErrorKind, Result};

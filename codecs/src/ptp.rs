@@ -214,6 +214,8 @@ pub enum Body<'a> {
     },
     PdelayReq {
         origin_timestamp: Timestamp,
+        /// Reserved octets (zero when sent; kept as received).
+        reserved: [u8; 10],
     },
     PdelayResp {
         request_receipt_timestamp: Timestamp,
@@ -287,11 +289,10 @@ impl<'a> Message<'a> {
             MessageType::DelayReq => Body::DelayReq {
                 origin_timestamp: Timestamp::parse(&mut r)?,
             },
-            MessageType::PdelayReq => {
-                let origin_timestamp = Timestamp::parse(&mut r)?;
-                r.take(10)?;
-                Body::PdelayReq { origin_timestamp }
-            }
+            MessageType::PdelayReq => Body::PdelayReq {
+                origin_timestamp: Timestamp::parse(&mut r)?,
+                reserved: r.array()?,
+            },
             MessageType::PdelayResp => Body::PdelayResp {
                 request_receipt_timestamp: Timestamp::parse(&mut r)?,
                 requesting_port: PortIdentity::parse(&mut r)?,
@@ -350,9 +351,12 @@ impl<'a> Message<'a> {
         out.push(h.log_message_interval as u8);
         match &self.body {
             Body::Sync { origin_timestamp } | Body::DelayReq { origin_timestamp } => origin_timestamp.emit(out)?,
-            Body::PdelayReq { origin_timestamp } => {
+            Body::PdelayReq {
+                origin_timestamp,
+                reserved,
+            } => {
                 origin_timestamp.emit(out)?;
-                out.extend_from_slice(&[0; 10]);
+                out.extend_from_slice(reserved);
             }
             Body::FollowUp {
                 precise_origin_timestamp,

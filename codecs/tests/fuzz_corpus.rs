@@ -50,3 +50,18 @@ fn aper_corpus() {
 fn e2ap_corpus() {
     replay("e2ap", codecs::fuzz_entry::e2ap);
 }
+
+#[test]
+fn e2sm_kpm_corpus() {
+    replay("e2sm_kpm", codecs::fuzz_entry::e2sm_kpm);
+}
+
+#[test]
+fn e2sm_rc_corpus() {
+    replay("e2sm_rc", codecs::fuzz_entry::e2sm_rc);
+}
+
+#[test]
+fn ptp_corpus() {
+    replay("ptp", codecs::fuzz_entry::ptp);
+}

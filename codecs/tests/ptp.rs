@@ -247,7 +247,10 @@ fn any_message() -> impl Strategy<Value = Message<'static>> {
     let body = prop_oneof![
         any_timestamp().prop_map(|t| Body::Sync { origin_timestamp: t }),
         any_timestamp().prop_map(|t| Body::DelayReq { origin_timestamp: t }),
-        any_timestamp().prop_map(|t| Body::PdelayReq { origin_timestamp: t }),
+        (any_timestamp(), any::<[u8; 10]>()).prop_map(|(t, r)| Body::PdelayReq {
+            origin_timestamp: t,
+            reserved: r
+        }),
         any_timestamp().prop_map(|t| Body::FollowUp {
             precise_origin_timestamp: t
         }),

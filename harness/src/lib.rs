@@ -4,6 +4,9 @@
 pub mod baseline;
 pub mod capture;
 pub mod decode;
+pub mod e2link;
+pub mod matrix;
+pub mod profile;
 pub mod runner;
 pub mod sim_cmd;
 pub mod transport;

@@ -1,5 +1,7 @@
 //! `harness`: run conformance suites, list them, decode captures.
 
+mod e2cmd;
+
 use clap::{Args, Parser, Subcommand};
 use codecs::eaxc::EaxcSplit;
 use codecs::framing::FramingConfig;
@@ -42,6 +44,14 @@ enum Command {
     /// Run a simulated unit on a real link, in real time.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Interoperability matrix: the O-RU suite for every O-DU x O-RU pair of
+    /// profiles (simulated units configured from them); pairs that cannot
+    /// work together are named up front. Writes matrix.json, matrix.html and
+    /// one run folder per pair.
+    Matrix(MatrixArgs),
+    /// Decode and encode E2AP messages (ALIGNED PER <-> readable tree or JSON).
+    #[command(subcommand)]
+    E2(e2cmd::E2Command),
 }
 
 #[derive(Subcommand)]
@@ -85,9 +95,10 @@ struct SimOruArgs {
     /// Seed of the signal at the antenna (the harness must use the same).
     #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
     seed: u64,
-    /// Carrier bandwidth in MHz (the harness must use the same).
-    #[arg(long, default_value_t = 100)]
-    bandwidth_mhz: u32,
+    /// Carrier bandwidth in MHz (the harness must use the same) [default:
+    /// the profile's, or 100].
+    #[arg(long)]
+    bandwidth_mhz: Option<u32>,
     /// Raise the maximum of every window by this many microseconds (the
     /// harness must use the same).
     #[arg(long, default_value_t = 0)]
@@ -95,6 +106,10 @@ struct SimOruArgs {
     /// Stop after this many seconds [default: run until interrupted].
     #[arg(long)]
     duration_s: Option<f64>,
+    /// Configure the O-RU from this O-RU profile (carrier, compression,
+    /// udCompHdr, windows, eAxC split); the harness must use the same.
+    #[arg(long)]
+    profile: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -163,14 +178,31 @@ struct RunArgs {
     /// Seed of the signal at the O-RU's antenna.
     #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
     seed: u64,
-    /// Carrier bandwidth in MHz.
-    #[arg(long, default_value_t = 100)]
-    bandwidth_mhz: u32,
+    /// Carrier bandwidth in MHz [default: the profile's, or 100].
+    #[arg(long)]
+    bandwidth_mhz: Option<u32>,
     /// Raise the maximum of every O-RU window (T2a receive windows, Ta3) by
     /// this many microseconds, with the traffic centred in the wider windows:
     /// for real-time links whose jitter exceeds the standard margins.
     #[arg(long, default_value_t = 0)]
     widen_windows_us: u64,
+    /// DUT profile (TOML): the O-RU's claims decide which cases apply, its
+    /// lab settings configure the carrier, compression, windows and eAxC
+    /// split of both ends (the in-process simulated O-RU too).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// With --profile: run against the real O-RU on the profile's interface
+    /// or UDP endpoints instead of the simulator.
+    #[arg(long = "link", requires = "profile")]
+    use_link: bool,
+    /// Give up on a case after this many seconds (an error verdict; the run
+    /// goes on) [default: the profile's case_timeout_s, or 120].
+    #[arg(long, value_name = "SECONDS")]
+    case_timeout: Option<f64>,
+    /// Cases at once against the simulated O-RU (each gets its own) [default:
+    /// the number of CPUs]; cases against a real O-RU always run one at a time.
+    #[arg(long, short)]
+    jobs: Option<usize>,
     #[command(flatten)]
     select: SelectArgs,
     /// Run the k-th of n shares of the selection (k/n or count:k/n), for
@@ -186,6 +218,30 @@ struct RunArgs {
     /// No per-case progress lines.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Args)]
+struct MatrixArgs {
+    /// O-DU profiles (rows; repeatable, or several after one --du).
+    #[arg(long = "du", required = true, num_args = 1..)]
+    dus: Vec<PathBuf>,
+    /// O-RU profiles (columns).
+    #[arg(long = "ru", required = true, num_args = 1..)]
+    rus: Vec<PathBuf>,
+    /// Folder for the matrix and the pairs' runs [default: runs/matrix-<UTC time>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Seed of the signal at the O-RUs' antennas.
+    #[arg(long, default_value_t = bed::DEFAULT_STIMULUS_SEED)]
+    seed: u64,
+    /// Cases at once within a pair [default: the number of CPUs].
+    #[arg(long)]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    select: SelectArgs,
+    /// JSON on stdout instead of the grid.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Case selection, shared by `run` and `list`.
@@ -216,6 +272,12 @@ impl SelectArgs {
 struct ListArgs {
     #[command(flatten)]
     select: SelectArgs,
+    /// DUT profile (TOML) whose claims decide each case's applicability.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// As over a real link (the O-RU's receive counters cannot be read).
+    #[arg(long = "link")]
+    over_link: bool,
     /// Emit JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -265,6 +327,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Bench(a) => cmd_bench(a),
         Command::Sim(SimCommand::Oru(a)) => cmd_sim_oru(a),
+        Command::E2(c) => e2cmd::run(c),
+        Command::Matrix(a) => cmd_matrix(a),
     };
     match result {
         Ok(code) => code,
@@ -310,8 +374,24 @@ fn cmd_run(a: RunArgs) -> CmdResult {
             eprintln!("harness: interrupted: finishing the case in progress, then writing the reports");
         });
     }
-    let mut setup = bed_setup(a.seed, a.bandwidth_mhz, a.widen_windows_us)?;
-    let link = a.link.spec();
+    let profile = a.profile.as_deref().map(harness::profile::load).transpose()?;
+    let mut setup = match &profile {
+        Some(p) => profile_setup(p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
+        None => bed_setup(a.seed, a.bandwidth_mhz.unwrap_or(100), a.widen_windows_us)?,
+    };
+    let mut link = a.link.spec();
+    if a.use_link && link.is_none() {
+        let p = profile.as_ref().expect("clap requires --profile");
+        link = Some(harness::profile::link(p).ok_or_else(|| {
+            format!(
+                "--link: {} gives no pixit.interface or [pixit.udp]",
+                a.profile
+                    .as_deref()
+                    .unwrap_or_else(|| std::path::Path::new(""))
+                    .display()
+            )
+        })?);
+    }
     if link.is_some() {
         if a.ru_variant != OruFault::None {
             return Err("--ru-variant selects the in-process O-RU; give it to `harness sim oru` instead".into());
@@ -323,8 +403,30 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         // A link that cannot be opened is a usage error, not eight failed cases.
         runner::PortFactory::open(p, &setup).map_err(|e| format!("{}: {e}", p.spec))?;
     }
+    let case_timeout = match a.case_timeout {
+        Some(s) => Some(
+            std::time::Duration::try_from_secs_f64(s)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| format!("--case-timeout {s}: want a positive number of seconds"))?,
+        ),
+        None => Some(
+            profile
+                .as_ref()
+                .and_then(|p| p.case_timeout())
+                .unwrap_or(runner::DEFAULT_CASE_TIMEOUT),
+        ),
+    };
+    if a.jobs == Some(0) {
+        return Err("--jobs: want at least 1".into());
+    }
     let mut plan = RunPlan::new(setup, a.ru_variant, dir.clone());
-    plan.port = ports.map(|p| Box::new(p) as Box<dyn runner::PortFactory>);
+    plan.port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
+    plan.jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    plan.case_timeout = case_timeout;
+    plan.dut = profile.as_ref().map(harness::profile::dut_info);
     plan.select = a.select.selection();
     plan.partition = a.partition;
     plan.stop = Some(stop);
@@ -377,8 +479,58 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     })
 }
 
+fn cmd_matrix(a: MatrixArgs) -> CmdResult {
+    let dir = a.out.unwrap_or_else(|| {
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_else(|_| "run".into());
+        PathBuf::from("runs").join(format!("matrix-{stamp}"))
+    });
+    if a.jobs == Some(0) {
+        return Err("--jobs: want at least 1".into());
+    }
+    let plan = harness::matrix::MatrixPlan {
+        dus: a.dus,
+        rus: a.rus,
+        dir: dir.clone(),
+        seed: a.seed,
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        select: a.select.selection(),
+    };
+    let quiet = a.json;
+    let m = harness::matrix::run(&plan, |du, ru, cell| {
+        if !quiet {
+            eprintln!("{du} x {ru}: {}", cell.short());
+        }
+    })?;
+    if a.json {
+        println!("{}", m.json());
+    } else {
+        print!("{}", m.terminal());
+        println!("matrix: {}", dir.join("matrix.html").display());
+    }
+    // Failing pairs are the matrix's findings, not a harness failure; only
+    // a pair that could not be run is.
+    let failed = m
+        .cells
+        .iter()
+        .flatten()
+        .any(|c| matches!(c, reports::matrix::Cell::Failed { .. }));
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
 fn cmd_list(a: ListArgs) -> CmdResult {
-    let setup = bed::default_setup(bed::DEFAULT_STIMULUS_SEED);
+    let mut setup = match a.profile.as_deref().map(harness::profile::load).transpose()? {
+        Some(p) => profile_setup(&p, bed::DEFAULT_STIMULUS_SEED, None, 0)?,
+        None => bed::default_setup(bed::DEFAULT_STIMULUS_SEED),
+    };
+    if a.over_link {
+        setup.pics.rx_counters = false;
+    }
     let select = a.select.selection();
     let cases: Vec<_> = suites::ofh::catalogue()
         .into_iter()
@@ -396,23 +548,26 @@ fn cmd_list(a: ListArgs) -> CmdResult {
     }
     writeln!(
         out,
-        "{:<22} {:<7} {:<12} {:<26} {:<16} TITLE",
+        "{:<22} {:<7} {:<12} {:<26} {:<15} TITLE",
         "ID", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY"
     )?;
     for c in &cases {
         let m = c.meta();
-        let app = match c.applicability(&setup.pics) {
-            Applicability::Required => "required".to_string(),
-            Applicability::Optional => "optional".to_string(),
-            Applicability::NotApplicable(why) => format!("n/a ({why})"),
+        let (app, why) = match c.applicability(&setup.pics) {
+            Applicability::Required => ("required", None),
+            Applicability::Optional => ("optional", None),
+            Applicability::NotApplicable(why) => ("not applicable", Some(why)),
         };
         let status = format!("{:?}", m.status).to_lowercase();
         let clause = format!("{} §{}", m.clause.spec.trim_start_matches("O-RAN."), m.clause.clause);
         writeln!(
             out,
-            "{:<22} {:<7} {:<12} {:<26} {:<16} {}",
+            "{:<22} {:<7} {:<12} {:<26} {:<15} {}",
             m.id, m.number, status, clause, app, m.title
         )?;
+        if let Some(why) = why {
+            writeln!(out, "{:<22} why: {why}", "")?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -609,7 +764,10 @@ fn cmd_sim_oru(a: SimOruArgs) -> CmdResult {
     }
     let opts = harness::sim_cmd::OruOptions {
         link,
-        setup: bed_setup(a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
+        setup: match a.profile.as_deref().map(harness::profile::load).transpose()? {
+            Some(p) => profile_setup(&p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
+            None => bed_setup(a.seed, a.bandwidth_mhz.unwrap_or(100), a.widen_windows_us)?,
+        },
         fault: a.ru_variant,
         duration,
         stop,
@@ -620,6 +778,21 @@ fn cmd_sim_oru(a: SimOruArgs) -> CmdResult {
     })?;
     eprintln!("sim oru ({}): {report}", a.ru_variant.name());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The test bed a profile describes, with the run's overrides.
+fn profile_setup(
+    p: &harness::profile::Profile,
+    seed: u64,
+    bandwidth_mhz: Option<u32>,
+    widen_windows_us: u64,
+) -> Result<suites::case::Setup, String> {
+    let setup = p.oru_setup(seed)?;
+    let setup = match bandwidth_mhz {
+        Some(mhz) => bed::with_bandwidth(&setup, mhz)?,
+        None => setup,
+    };
+    Ok(bed::with_wider_windows(&setup, widen_windows_us * 1_000))
 }
 
 /// The default test bed with the run's carrier and window settings.

@@ -1,6 +1,13 @@
 //! The runner: selects cases, runs each against a fresh link to the DUT,
 //! stamps wall-clock times, keeps per-case captures, and emits events that
 //! reporters consume (terminal progress, report files, an event log).
+//!
+//! Each case runs on a worker thread, so that a case that hangs can be given
+//! up on after the case timeout (an error verdict) while the run goes on.
+//! Cases that each get their own simulated DUT run several at a time
+//! ([`RunPlan::jobs`]); cases sharing one real DUT run one at a time. Events
+//! and reporters stay on the calling thread, and the result keeps catalogue
+//! order whatever order the cases finish in.
 
 use crate::capture;
 use reports::LabInfo;
@@ -9,11 +16,12 @@ use sim::Nanos;
 use sim::oru::OruFault;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 use suites::bed;
-use suites::case::{Ctx, Setup, TestCase};
+use suites::case::{Ctx, Outcome, Setup, TestCase};
 use suites::model::{Applicability, Artifact, CaseResult, Component, RunResult, Verdict};
-use suites::port::{CaptureDir, Port, PortError};
+use suites::port::{CaptureDir, Captured, Port, PortError};
 
 /// What the runner tells its reporters.
 pub enum Event<'a> {
@@ -25,8 +33,12 @@ pub enum Event<'a> {
         total: usize,
         id: &'static str,
     },
+    /// `index` is the case's place in the selection; `done` counts the
+    /// cases finished so far, this one included (cases may finish out of
+    /// order when they run in parallel).
     CaseFinished {
         index: usize,
+        done: usize,
         total: usize,
         run: &'a RunResult,
         case: &'a CaseResult,
@@ -64,11 +76,11 @@ pub struct Progress;
 
 impl Reporter for Progress {
     fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
-        if let Event::CaseFinished { index, total, case, .. } = event {
+        if let Event::CaseFinished { done, total, case, .. } = event {
             let state = reports::case_state(case, false);
             eprintln!(
                 "[{}/{}] {:<22} {:<14} {:>6.2}s",
-                index + 1,
+                done,
                 total,
                 case.meta.id,
                 state.label().to_uppercase(),
@@ -228,6 +240,12 @@ pub trait PortFactory {
     }
     /// The DUT as the reports name it.
     fn dut_name(&self) -> String;
+    /// Whether every case talks to the same DUT (a real device behind a
+    /// link), so that cases must run one at a time; a factory that makes a
+    /// fresh DUT per case says false and its cases may run in parallel.
+    fn shared(&self) -> bool {
+        true
+    }
 }
 
 /// The in-process simulated O-RU with a given fault, in virtual time.
@@ -241,7 +259,25 @@ impl PortFactory for SimulatedOru {
     fn dut_name(&self) -> String {
         format!("simulated O-RU ({})", self.0.name())
     }
+
+    fn shared(&self) -> bool {
+        false
+    }
 }
+
+/// The DUT as its profile describes it, for the reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutInfo {
+    pub name: String,
+    pub vendor: String,
+    pub model: String,
+    pub software_version: String,
+    /// The profile name the reports carry (the IOT profile when it is one).
+    pub profile: String,
+}
+
+/// The default case timeout.
+pub const DEFAULT_CASE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What to run.
 pub struct RunPlan {
@@ -249,7 +285,7 @@ pub struct RunPlan {
     /// The simulated O-RU variant under test (when `port` is `None`).
     pub fault: OruFault,
     /// The link to the DUT; `None` = the in-process simulated O-RU with `fault`.
-    pub port: Option<Box<dyn PortFactory>>,
+    pub port: Option<Arc<dyn PortFactory + Send + Sync>>,
     /// ID globs; empty = every case.
     pub select: Selection,
     pub partition: Option<Partition>,
@@ -257,6 +293,12 @@ pub struct RunPlan {
     pub dir: PathBuf,
     /// Set (e.g. by a Ctrl-C handler) to stop after the case in progress.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Cases at once when each gets its own DUT (see [`PortFactory::shared`]).
+    pub jobs: usize,
+    /// Wall-clock limit of one case; `None` waits for ever.
+    pub case_timeout: Option<Duration>,
+    /// The DUT's description from its profile; `None` = as the port names it.
+    pub dut: Option<DutInfo>,
 }
 
 impl RunPlan {
@@ -269,6 +311,9 @@ impl RunPlan {
             partition: None,
             dir,
             stop: None,
+            jobs: 1,
+            case_timeout: Some(DEFAULT_CASE_TIMEOUT),
+            dut: None,
         }
     }
 
@@ -281,16 +326,23 @@ impl RunPlan {
 
 fn components(plan: &RunPlan, dut_name: String) -> Vec<Component> {
     let version = env!("CARGO_PKG_VERSION").to_string();
-    let (vendor, software_version) = match plan.port {
-        None => ("oran-harness simulator", version.clone()),
+    let (vendor, model, software_version) = match (&plan.port, &plan.dut) {
+        // The simulator configured as the profile's unit.
+        (None, Some(d)) => (
+            format!("oran-harness simulator, configured as {}", d.vendor),
+            d.model.clone(),
+            version.clone(),
+        ),
+        (None, None) => ("oran-harness simulator".into(), dut_name, version.clone()),
+        (Some(_), Some(d)) => (d.vendor.clone(), d.model.clone(), d.software_version.clone()),
         // Behind a link the harness does not know who answers.
-        Some(_) => ("unknown", "unknown".into()),
+        (Some(_), None) => ("unknown".into(), dut_name, "unknown".into()),
     };
     vec![
         Component {
             role: "O-RU".into(),
-            vendor: vendor.into(),
-            model: dut_name,
+            vendor,
+            model,
             software_version,
         },
         Component {
@@ -374,33 +426,156 @@ fn timing_series(setup: &Setup, capture: &[suites::port::Captured]) -> Vec<suite
         .collect()
 }
 
-fn finished(index: usize, total: usize, run: &RunResult) -> Event<'_> {
+fn finished(index: usize, done: usize, total: usize, run: &RunResult) -> Event<'_> {
     Event::CaseFinished {
         index,
+        done,
         total,
         run,
         case: &run.cases[index],
     }
 }
 
+/// What a worker thread reports about its case.
+enum WorkerResult {
+    /// The link to the DUT could not be opened.
+    OpenFailed(String),
+    Ran {
+        /// The setup as the case ran it (traffic moved ahead of the clock).
+        setup: Box<Setup>,
+        /// The outcome, or the message of the panic that ended the case.
+        outcome: Result<Outcome, String>,
+        capture: Vec<Captured>,
+    },
+}
+
+/// A case handed to a worker thread.
+struct Running {
+    clock: Instant,
+    started: String,
+}
+
+/// `120`, `1.5`: seconds as a person writes them.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s}")
+    }
+}
+
+fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Run one case against a fresh link, on the calling (worker) thread.
+fn work(factory: &dyn PortFactory, setup: &Setup, case: &dyn TestCase) -> WorkerResult {
+    let mut port = match factory.open(setup) {
+        Ok(p) => p,
+        Err(e) => return WorkerResult::OpenFailed(e.to_string()),
+    };
+    // On a real clock the traffic must lie ahead of now.
+    let setup = bed::starting_after(setup, port.now() + factory.lead());
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut ctx = Ctx {
+            setup: &setup,
+            port: &mut *port,
+        };
+        case.run(&mut ctx)
+    }))
+    .map_err(panic_message);
+    let capture = port.take_capture();
+    WorkerResult::Ran {
+        setup: Box::new(setup),
+        outcome,
+        capture,
+    }
+}
+
+/// Record a finished case in `result`, writing its capture.
+fn record(plan: &RunPlan, result: &mut CaseResult, running: Running, done: WorkerResult) -> io::Result<()> {
+    result.started = Some(running.started);
+    result.duration_s = running.clock.elapsed().as_secs_f64();
+    let (setup, outcome, capture) = match done {
+        WorkerResult::OpenFailed(e) => {
+            result.verdict = Verdict::Error;
+            result.reason = format!("harness error: could not open the link to the DUT: {e}");
+            return Ok(());
+        }
+        WorkerResult::Ran {
+            setup,
+            outcome,
+            capture,
+        } => (setup, outcome, capture),
+    };
+    let id = result.meta.id;
+    let pcap_rel = format!("cases/{id}.pcap");
+    capture::write_pcap(
+        &plan.dir.join(&pcap_rel),
+        capture.iter().map(|c| (c.at, c.frame.as_slice())),
+    )?;
+    let (sent, received) = capture.iter().fold((0, 0), |(s, r), c| match c.dir {
+        CaptureDir::ToDut => (s + 1, r),
+        CaptureDir::FromDut => (s, r + 1),
+    });
+    result.executed = true;
+    result.timing = timing_series(&setup, &capture);
+    result.artifacts.push(Artifact {
+        name: "capture".into(),
+        path: pcap_rel,
+        description: format!(
+            "every frame the harness sent ({sent}) and received ({received}); timestamps are the air-time clock, 0 = start of frame 0"
+        ),
+    });
+    match outcome {
+        Ok(o) => {
+            result.verdict = o.verdict();
+            result.reason = o.reason();
+            result.findings = o.findings;
+            result.measurements = o.measurements;
+        }
+        Err(msg) => {
+            result.verdict = Verdict::Error;
+            result.reason = format!("harness error: the case panicked: {msg}");
+        }
+    }
+    Ok(())
+}
+
 /// Run the selected cases against the DUT; returns the result.
-pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
+pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
     std::fs::create_dir_all(plan.dir.join("cases"))?;
-    let selected: Vec<&Box<dyn TestCase>> = cases
+    let selected: Vec<&Arc<dyn TestCase>> = cases
         .iter()
         .filter(|c| plan.select.matches(&c.meta()))
         .enumerate()
         .filter(|(i, _)| plan.partition.is_none_or(|p| i % p.n == p.k - 1))
         .map(|(_, c)| c)
         .collect();
-    let simulated = SimulatedOru(plan.fault);
-    let factory: &dyn PortFactory = plan.port.as_deref().unwrap_or(&simulated);
+    let factory: Arc<dyn PortFactory + Send + Sync> = match &plan.port {
+        Some(p) => p.clone(),
+        None => Arc::new(SimulatedOru(plan.fault)),
+    };
+    let dut_name = match &plan.dut {
+        Some(d) if plan.port.is_none() => format!("{} (simulated, {})", d.name, plan.fault.name()),
+        Some(d) => d.name.clone(),
+        None => factory.dut_name(),
+    };
     let mut run = RunResult {
         run_id: uuid::Uuid::new_v4().to_string(),
-        dut_name: factory.dut_name(),
+        dut_name: dut_name.clone(),
         interface: "o-ru.ofh".into(),
-        profile: "CAT-A-NoBF".into(),
-        components: components(plan, factory.dut_name()),
+        profile: plan
+            .dut
+            .as_ref()
+            .map(|d| d.profile.clone())
+            .unwrap_or_else(|| "CAT-A-NoBF".into()),
+        components: components(plan, dut_name),
         started: now_rfc3339(),
         finished: None,
         seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
@@ -419,90 +594,91 @@ pub fn run(plan: &RunPlan, cases: &[Box<dyn TestCase>], reporters: &mut [&mut dy
     };
     emit(reporters, &Event::RunStarted { run: &run })?;
     let total = selected.len();
-    for (index, case) in selected.iter().enumerate() {
-        if plan.stopped() {
-            // Leave the rest as not run; the reports say the run was interrupted.
-            for c in run.cases[index..]
-                .iter_mut()
-                .filter(|c| !matches!(c.applicability, Applicability::NotApplicable(_)))
-            {
-                c.reason = "not run: the run was interrupted".into();
-            }
-            run.finished = Some(now_rfc3339());
-            emit(reporters, &Event::RunFinished { run: &run })?;
-            return Ok(run);
-        }
-        let id = case.meta().id;
-        if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
-            emit(reporters, &finished(index, total, &run))?;
-            continue;
-        }
-        emit(reporters, &Event::CaseStarted { index, total, id })?;
-        let started = now_rfc3339();
-        let clock = Instant::now();
-        let mut port = match factory.open(&plan.setup) {
-            Ok(p) => p,
-            Err(e) => {
-                let result = &mut run.cases[index];
-                result.started = Some(started);
-                result.duration_s = clock.elapsed().as_secs_f64();
-                result.verdict = Verdict::Error;
-                result.reason = format!("harness error: could not open the link to the DUT: {e}");
-                emit(reporters, &finished(index, total, &run))?;
+    let jobs = if factory.shared() { 1 } else { plan.jobs.max(1) };
+    let (tx, rx) = mpsc::channel::<(usize, WorkerResult)>();
+    let mut running: std::collections::BTreeMap<usize, Running> = Default::default();
+    let (mut next, mut done) = (0, 0);
+    loop {
+        while running.len() < jobs && next < total && !plan.stopped() {
+            let index = next;
+            next += 1;
+            if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
+                done += 1;
+                emit(reporters, &finished(index, done, total, &run))?;
                 continue;
             }
-        };
-        // On a real clock the traffic must lie ahead of now.
-        let setup = bed::starting_after(&plan.setup, port.now() + factory.lead());
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut ctx = Ctx {
-                setup: &setup,
-                port: &mut *port,
-            };
-            case.run(&mut ctx)
-        }));
-        let capture = port.take_capture();
-        let pcap_rel = format!("cases/{id}.pcap");
-        capture::write_pcap(
-            &plan.dir.join(&pcap_rel),
-            capture.iter().map(|c| (c.at, c.frame.as_slice())),
-        )?;
-        let (sent, received) = capture.iter().fold((0, 0), |(s, r), c| match c.dir {
-            CaptureDir::ToDut => (s + 1, r),
-            CaptureDir::FromDut => (s, r + 1),
-        });
-        drop(port);
-        let timing = timing_series(&setup, &capture);
-        let result = &mut run.cases[index];
-        result.executed = true;
-        result.timing = timing;
-        result.started = Some(started);
-        result.duration_s = clock.elapsed().as_secs_f64();
-        result.artifacts.push(Artifact {
-            name: "capture".into(),
-            path: pcap_rel,
-            description: format!(
-                "every frame the harness sent ({sent}) and received ({received}); timestamps are the air-time clock, 0 = start of frame 0"
-            ),
-        });
-        match outcome {
-            Ok(o) => {
-                result.verdict = o.verdict();
-                result.reason = o.reason();
-                result.findings = o.findings;
-                result.measurements = o.measurements;
-            }
-            Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                result.verdict = Verdict::Error;
-                result.reason = format!("harness error: the case panicked: {msg}");
-            }
+            let case = selected[index].clone();
+            let id = case.meta().id;
+            emit(reporters, &Event::CaseStarted { index, total, id })?;
+            let (tx, factory, setup) = (tx.clone(), factory.clone(), plan.setup.clone());
+            running.insert(
+                index,
+                Running {
+                    clock: Instant::now(),
+                    started: now_rfc3339(),
+                },
+            );
+            // A case that hangs keeps its thread; the run stops waiting for
+            // it at the timeout, and a late answer finds nobody listening.
+            std::thread::Builder::new().name(format!("case {id}")).spawn(move || {
+                let _ = tx.send((index, work(&*factory, &setup, &*case)));
+            })?;
         }
-        emit(reporters, &finished(index, total, &run))?;
+        if running.is_empty() {
+            break;
+        }
+        let wait = plan.case_timeout.map(|limit| {
+            running
+                .values()
+                .map(|r| limit.saturating_sub(r.clock.elapsed()))
+                .min()
+                .unwrap_or(limit)
+        });
+        let received = match wait {
+            Some(w) => rx.recv_timeout(w).ok(),
+            None => rx.recv().ok(),
+        };
+        if let Some((index, result)) = received {
+            if let Some(r) = running.remove(&index) {
+                record(plan, &mut run.cases[index], r, result)?;
+                done += 1;
+                emit(reporters, &finished(index, done, total, &run))?;
+            }
+            continue;
+        }
+        // Nothing within the wait: every case past its limit is given up on.
+        let Some(limit) = plan.case_timeout else { continue };
+        let expired: Vec<usize> = running
+            .iter()
+            .filter(|(_, r)| r.clock.elapsed() >= limit)
+            .map(|(i, _)| *i)
+            .collect();
+        for index in expired {
+            let r = running.remove(&index).expect("listed as running");
+            let result = &mut run.cases[index];
+            result.executed = true;
+            result.started = Some(r.started);
+            result.duration_s = r.clock.elapsed().as_secs_f64();
+            result.verdict = Verdict::Error;
+            result.reason = format!(
+                "timed out after {} s (the case was abandoned; no capture kept)",
+                seconds(limit)
+            );
+            done += 1;
+            emit(reporters, &finished(index, done, total, &run))?;
+        }
+    }
+    if next < total {
+        // Stopped: leave the rest as not run; the reports say the run was interrupted.
+        for c in run.cases[next..]
+            .iter_mut()
+            .filter(|c| !matches!(c.applicability, Applicability::NotApplicable(_)))
+        {
+            c.reason = "not run: the run was interrupted".into();
+        }
+        run.finished = Some(now_rfc3339());
+        emit(reporters, &Event::RunFinished { run: &run })?;
+        return Ok(run);
     }
     run.interrupted = false;
     run.finished = Some(now_rfc3339());

@@ -13,7 +13,7 @@ pub const fn us(v: u64) -> Nanos {
 }
 
 /// The carrier and eAxC plan shared by O-DU and O-RU.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Carrier {
     pub numerology: Numerology,
     /// PRBs of the carrier (numPrb = 0 on the wire means all of them).
@@ -100,7 +100,7 @@ pub fn classify_advance(lead: i64, min: Nanos, max: Nanos) -> WindowPosition {
 }
 
 /// Everything both ends must agree on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FronthaulConfig {
     pub carrier: Carrier,
     pub link: Link,

@@ -3,6 +3,7 @@
 //! it, with deliberately faulty O-RU variants. Time is always passed in.
 
 pub mod config;
+pub mod e2;
 pub mod node;
 pub mod odu;
 pub mod oru;

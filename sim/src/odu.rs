@@ -95,7 +95,7 @@ impl FromStr for SlotPattern {
 }
 
 /// PRACH occasions, carried as section type 3 on the PRACH eAxCs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrachPlan {
     /// A PRACH occasion in every UL slot whose slot-in-frame index satisfies
     /// `slot % period == phase`.
@@ -132,7 +132,7 @@ impl PrachPlan {
 }
 
 /// How the O-DU schedules its transmissions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OduBehaviour {
     pub pattern: SlotPattern,
     /// How long before the first symbol's air time DL C-plane leaves.

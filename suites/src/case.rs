@@ -5,12 +5,13 @@ use crate::port::Port;
 use codecs::fronthaul::compression::UdCompHdr;
 use serde::{Deserialize, Serialize};
 use sim::Nanos;
-use sim::config::FronthaulConfig;
+use sim::config::{FronthaulConfig, UdCompPresence};
 use sim::odu::OduBehaviour;
 use sim::signal::TestSignal;
 
-/// Capabilities an O-RU claims (its PICS), as far as the fronthaul cases need.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Capabilities an O-RU claims (its PICS), as far as the fronthaul cases
+/// need; a DUT profile's full claims are in [`crate::profile`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OruPics {
     /// UL U-plane compressions the O-RU can produce.
     pub ul_comp: Vec<UdCompHdr>,
@@ -18,6 +19,27 @@ pub struct OruPics {
     pub section_types: Vec<u8>,
     /// Whether the O-RU's receive counters can be read (M-plane statistics).
     pub rx_counters: bool,
+    /// DL U-plane compressions the O-RU can take.
+    #[serde(default)]
+    pub dl_comp: Vec<UdCompHdr>,
+    /// udCompHdr modes (static, dynamic) the O-RU supports.
+    #[serde(default)]
+    pub ud_comp_hdr: Vec<UdCompPresence>,
+    /// Section extension types the O-RU accepts.
+    #[serde(default)]
+    pub section_extensions: Vec<u8>,
+}
+
+impl OruPics {
+    /// Required when the O-RU claims section type `st`, else not
+    /// applicable, saying so.
+    pub fn needs_section_type(&self, st: u8) -> Applicability {
+        if self.section_types.contains(&st) {
+            Applicability::Required
+        } else {
+            Applicability::NotApplicable(format!("the O-RU claims no section type {st}"))
+        }
+    }
 }
 
 /// Everything a fronthaul case needs to know about the test bed (the agreed

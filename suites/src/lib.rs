@@ -7,7 +7,9 @@
 pub mod analyze;
 pub mod bed;
 pub mod case;
+pub mod e2;
 pub mod model;
 pub mod ofh;
 pub mod port;
+pub mod profile;
 pub mod replay;

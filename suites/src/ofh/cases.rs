@@ -66,6 +66,11 @@ impl TestCase for EcpriHeader {
         }
     }
 
+    fn applicability(&self, pics: &OruPics) -> Applicability {
+        // The case drives section type 1 UL C-plane.
+        pics.needs_section_type(1)
+    }
+
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let (mut out, obs) = observe_default(ctx, &self.meta().clause);
         let mut judged = 0u64;
@@ -137,6 +142,11 @@ impl TestCase for SequenceId {
         }
     }
 
+    fn applicability(&self, pics: &OruPics) -> Applicability {
+        // The case drives section type 1 UL C-plane.
+        pics.needs_section_type(1)
+    }
+
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
         let (mut out, obs) = observe_default(ctx, &clause);
@@ -204,6 +214,11 @@ impl TestCase for UplaneHeader {
             status: Status::Mandatory,
             tags: &["uplane", "header", "uplink"],
         }
+    }
+
+    fn applicability(&self, pics: &OruPics) -> Applicability {
+        // The case drives section type 1 UL C-plane.
+        pics.needs_section_type(1)
     }
 
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
@@ -295,6 +310,11 @@ impl TestCase for CuCoupling {
             status: Status::Mandatory,
             tags: &["coupling", "uplane", "cplane", "uplink"],
         }
+    }
+
+    fn applicability(&self, pics: &OruPics) -> Applicability {
+        // The case drives section type 1 UL C-plane.
+        pics.needs_section_type(1)
     }
 
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
@@ -439,7 +459,9 @@ impl TestCase for BfpUplink {
     }
 
     fn applicability(&self, pics: &OruPics) -> Applicability {
-        if pics.ul_comp.iter().any(|c| c.method == CompMethod::Bfp) {
+        if let na @ Applicability::NotApplicable(_) = pics.needs_section_type(1) {
+            na
+        } else if pics.ul_comp.iter().any(|c| c.method == CompMethod::Bfp) {
             Applicability::Required
         } else {
             Applicability::NotApplicable("the O-RU claims no UL block floating point compression".into())
@@ -612,6 +634,11 @@ impl TestCase for UplinkTransmitWindow {
         }
     }
 
+    fn applicability(&self, pics: &OruPics) -> Applicability {
+        // The case drives section type 1 UL C-plane.
+        pics.needs_section_type(1)
+    }
+
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {
         let clause = self.meta().clause;
         let (mut out, obs) = observe_default(ctx, &clause);
@@ -725,7 +752,9 @@ impl TestCase for DownlinkReceiveWindow {
     }
 
     fn applicability(&self, pics: &OruPics) -> Applicability {
-        if pics.rx_counters {
+        if let na @ Applicability::NotApplicable(_) = pics.needs_section_type(1) {
+            na
+        } else if pics.rx_counters {
             Applicability::Required
         } else {
             Applicability::NotApplicable("the O-RU's receive counters cannot be read by the test bed".into())
@@ -835,11 +864,7 @@ impl TestCase for PrachSt3 {
     }
 
     fn applicability(&self, pics: &OruPics) -> Applicability {
-        if pics.section_types.contains(&3) {
-            Applicability::Required
-        } else {
-            Applicability::NotApplicable("the O-RU claims no section type 3 support".into())
-        }
+        pics.needs_section_type(3)
     }
 
     fn run(&self, ctx: &mut Ctx<'_>) -> Outcome {

@@ -9,6 +9,7 @@ pub mod traffic;
 
 use crate::case::TestCase;
 use crate::model::SpecRef;
+use std::sync::Arc;
 
 pub use cases::*;
 
@@ -23,16 +24,17 @@ pub(crate) const fn cus(clause: &'static str) -> SpecRef {
     }
 }
 
-/// Every fronthaul O-RU case, in catalogue order.
-pub fn catalogue() -> Vec<Box<dyn TestCase>> {
+/// Every fronthaul O-RU case, in catalogue order. Shared, so that a runner
+/// can hand a case to a worker thread it may have to abandon.
+pub fn catalogue() -> Vec<Arc<dyn TestCase>> {
     vec![
-        Box::new(EcpriHeader),
-        Box::new(SequenceId),
-        Box::new(UplaneHeader),
-        Box::new(CuCoupling),
-        Box::new(BfpUplink),
-        Box::new(UplinkTransmitWindow),
-        Box::new(DownlinkReceiveWindow),
-        Box::new(PrachSt3),
+        Arc::new(EcpriHeader),
+        Arc::new(SequenceId),
+        Arc::new(UplaneHeader),
+        Arc::new(CuCoupling),
+        Arc::new(BfpUplink),
+        Arc::new(UplinkTransmitWindow),
+        Arc::new(DownlinkReceiveWindow),
+        Arc::new(PrachSt3),
     ]
 }

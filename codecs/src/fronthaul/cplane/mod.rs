@@ -259,7 +259,7 @@ impl From<SectionType> for u8 {
 /// fftSize: 0 no FFT, 4..=12 = 2^code, 13 = 1536, 14 = 3072, others
 /// reserved. SCS: 0..=4 = 15·2^mu kHz (the code is mu), 12 = 1.25 kHz,
 /// 13 = 3.75 kHz, 14 = 5 kHz, 15 = 7.5 kHz, 5..=11 reserved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct FrameStructure {
     /// 4 bits.
     pub fft_size: u8,
