@@ -348,15 +348,27 @@ fn main() -> ExitCode {
 
 type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
+/// `runs/<prefix><UTC time>`: the default folder of a run or a matrix.
+fn stamped_dir(prefix: &str) -> PathBuf {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_else(|_| "run".into());
+    PathBuf::from("runs").join(format!("{prefix}{stamp}"))
+}
+
+/// `--jobs`, defaulting to the number of CPUs.
+fn jobs(arg: Option<usize>) -> Result<usize, String> {
+    match arg {
+        Some(0) => Err("--jobs: want at least 1".into()),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 fn cmd_run(a: RunArgs) -> CmdResult {
-    let dir = a.out.unwrap_or_else(|| {
-        let stamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .unwrap_or_else(|_| "run".into());
-        PathBuf::from("runs").join(stamp)
-    });
+    let dir = a.out.unwrap_or_else(|| stamped_dir(""));
     let baseline = a
         .baseline
         .as_deref()
@@ -417,14 +429,9 @@ fn cmd_run(a: RunArgs) -> CmdResult {
                 .unwrap_or(runner::DEFAULT_CASE_TIMEOUT),
         ),
     };
-    if a.jobs == Some(0) {
-        return Err("--jobs: want at least 1".into());
-    }
     let mut plan = RunPlan::new(setup, a.ru_variant, dir.clone());
     plan.port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
-    plan.jobs = a
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    plan.jobs = jobs(a.jobs)?;
     plan.case_timeout = case_timeout;
     plan.dut = profile.as_ref().map(harness::profile::dut_info);
     plan.select = a.select.selection();
@@ -480,25 +487,13 @@ fn cmd_run(a: RunArgs) -> CmdResult {
 }
 
 fn cmd_matrix(a: MatrixArgs) -> CmdResult {
-    let dir = a.out.unwrap_or_else(|| {
-        let stamp = time::OffsetDateTime::now_utc()
-            .format(time::macros::format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .unwrap_or_else(|_| "run".into());
-        PathBuf::from("runs").join(format!("matrix-{stamp}"))
-    });
-    if a.jobs == Some(0) {
-        return Err("--jobs: want at least 1".into());
-    }
+    let dir = a.out.unwrap_or_else(|| stamped_dir("matrix-"));
     let plan = harness::matrix::MatrixPlan {
         dus: a.dus,
         rus: a.rus,
         dir: dir.clone(),
         seed: a.seed,
-        jobs: a
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs: jobs(a.jobs)?,
         select: a.select.selection(),
     };
     let quiet = a.json;

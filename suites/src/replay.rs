@@ -31,6 +31,11 @@ pub struct ReplayMatch {
     pub unsent: u64,
 }
 
+/// Whether the Ethernet frame's source address is `mac`.
+fn sent_by(frame: &[u8], mac: [u8; 6]) -> bool {
+    frame.get(6..12) == Some(&mac[..])
+}
+
 /// A [`Port`] whose DUT is a recording, in virtual time.
 pub struct ReplayPort {
     now: Nanos,
@@ -48,7 +53,7 @@ impl ReplayPort {
         let mut from_dut = Vec::new();
         let mut to_dut: HashMap<(Nanos, Vec<u8>), u32> = HashMap::new();
         for (at, f) in frames {
-            if f.get(6..12) == Some(&dut_mac[..]) {
+            if sent_by(&f, dut_mac) {
                 from_dut.push(RxFrame { at, frame: f });
             } else {
                 *to_dut.entry((at, f)).or_default() += 1;
@@ -138,7 +143,7 @@ pub fn recorded_setup(setup: &Setup, frames: &[Recorded]) -> Option<Setup> {
     let dut_mac = setup.fh.link.ru_mac;
     let first = frames
         .iter()
-        .filter(|(_, f)| f.get(6..12) != Some(&dut_mac[..]))
+        .filter(|(_, f)| !sent_by(f, dut_mac))
         .filter_map(|(at, f)| {
             let fr = framing::parse_frame(f, &cfg).ok()?;
             let msg = ecpri::parse_pdu(fr.ecpri).ok()?.into_iter().next()?;
