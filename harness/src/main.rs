@@ -3,6 +3,7 @@
 mod e2cmd;
 
 use clap::{Args, Parser, Subcommand};
+use codecs::e2ap::E2apVersion;
 use codecs::eaxc::EaxcSplit;
 use codecs::framing::FramingConfig;
 use codecs::fronthaul::compression::UdCompHdr;
@@ -11,11 +12,13 @@ use harness::capture::CaptureReader;
 use harness::decode::{self, DecodeOptions, Totals};
 use harness::runner::{self, EventLog, Progress, ReportFiles, Reporter, RunPlan};
 use harness::transport::{LinkSpec, RealTimeLinks};
+use sim::e2::{NodeFault, RicFault};
 use sim::oru::OruFault;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use suites::bed;
+use suites::e2::E2Side;
 use suites::model::Applicability;
 
 #[derive(Parser)]
@@ -164,11 +167,58 @@ struct AnalyzeArgs {
     quiet: bool,
 }
 
+/// Which suite a run or a listing covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+enum Suite {
+    /// Open Fronthaul, an O-RU under test (the harness is the O-DU).
+    Ofh,
+    /// E2, an E2 node under test (the harness is the near-RT RIC).
+    E2Node,
+    /// E2, a near-RT RIC under test (the harness is an E2 node).
+    E2Ric,
+}
+
+impl Suite {
+    fn e2_side(self) -> Option<E2Side> {
+        match self {
+            Suite::Ofh => None,
+            Suite::E2Node => Some(E2Side::Node),
+            Suite::E2Ric => Some(E2Side::Ric),
+        }
+    }
+
+    /// The suite that tests a DUT of this profile's role.
+    fn for_profile(p: &harness::profile::Profile) -> Result<Suite, String> {
+        use harness::profile::Role;
+        match p.role() {
+            Role::ORu => Ok(Suite::Ofh),
+            Role::E2Node => Ok(Suite::E2Node),
+            Role::NearRtRic => Ok(Suite::E2Ric),
+            Role::ODu => Err(format!(
+                "{} is an O-DU profile: no suite tests an O-DU alone; pair it with O-RU profiles in `harness matrix`",
+                p.dut.name
+            )),
+        }
+    }
+}
+
 #[derive(Args)]
 struct RunArgs {
     /// Run folder for reports and captures [default: runs/<UTC time>].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The suite [default: the one for the profile's role, or ofh].
+    #[arg(long, value_enum)]
+    suite: Option<Suite>,
+    /// E2 suites: the E2AP version under test [default: the newest the DUT claims].
+    #[arg(long)]
+    e2ap: Option<E2apVersion>,
+    /// Simulated E2 node variant (e2-node): "none" (conformant) or a deliberate fault.
+    #[arg(long, default_value = "none")]
+    node_variant: NodeFault,
+    /// Simulated near-RT RIC variant (e2-ric): "none" (conformant) or a deliberate fault.
+    #[arg(long, default_value = "none")]
+    ric_variant: RicFault,
     /// Simulated O-RU variant: "none" (conformant) or a deliberate fault.
     #[arg(long, default_value = "none", value_parser = parse_fault)]
     ru_variant: OruFault,
@@ -245,7 +295,7 @@ struct MatrixArgs {
 }
 
 /// Case selection, shared by `run` and `list`.
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct SelectArgs {
     /// Only cases whose ID matches this glob (repeatable), e.g. 'OFH.DLM.*'.
     #[arg(long = "case")]
@@ -272,12 +322,18 @@ impl SelectArgs {
 struct ListArgs {
     #[command(flatten)]
     select: SelectArgs,
+    /// Only this suite [default: the profile's, or every suite].
+    #[arg(long, value_enum)]
+    suite: Option<Suite>,
     /// DUT profile (TOML) whose claims decide each case's applicability.
     #[arg(long)]
     profile: Option<PathBuf>,
     /// As over a real link (the O-RU's receive counters cannot be read).
     #[arg(long = "link")]
     over_link: bool,
+    /// E2 suites: the E2AP version under test [default: the newest the DUT claims].
+    #[arg(long)]
+    e2ap: Option<E2apVersion>,
     /// Emit JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -368,7 +424,7 @@ fn jobs(arg: Option<usize>) -> Result<usize, String> {
 }
 
 fn cmd_run(a: RunArgs) -> CmdResult {
-    let dir = a.out.unwrap_or_else(|| stamped_dir(""));
+    let dir = a.out.clone().unwrap_or_else(|| stamped_dir(""));
     let baseline = a
         .baseline
         .as_deref()
@@ -387,34 +443,11 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         });
     }
     let profile = a.profile.as_deref().map(harness::profile::load).transpose()?;
-    let mut setup = match &profile {
-        Some(p) => profile_setup(p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
-        None => bed_setup(a.seed, a.bandwidth_mhz.unwrap_or(100), a.widen_windows_us)?,
+    let suite = match (a.suite, &profile) {
+        (Some(s), _) => s,
+        (None, Some(p)) => Suite::for_profile(p)?,
+        (None, None) => Suite::Ofh,
     };
-    let mut link = a.link.spec();
-    if a.use_link && link.is_none() {
-        let p = profile.as_ref().expect("clap requires --profile");
-        link = Some(harness::profile::link(p).ok_or_else(|| {
-            format!(
-                "--link: {} gives no pixit.interface or [pixit.udp]",
-                a.profile
-                    .as_deref()
-                    .unwrap_or_else(|| std::path::Path::new(""))
-                    .display()
-            )
-        })?);
-    }
-    if link.is_some() {
-        if a.ru_variant != OruFault::None {
-            return Err("--ru-variant selects the in-process O-RU; give it to `harness sim oru` instead".into());
-        }
-        setup.pics.rx_counters = false;
-    }
-    let ports = link.map(RealTimeLinks::new);
-    if let Some(p) = &ports {
-        // A link that cannot be opened is a usage error, not eight failed cases.
-        runner::PortFactory::open(p, &setup).map_err(|e| format!("{}: {e}", p.spec))?;
-    }
     let case_timeout = match a.case_timeout {
         Some(s) => Some(
             std::time::Duration::try_from_secs_f64(s)
@@ -429,15 +462,13 @@ fn cmd_run(a: RunArgs) -> CmdResult {
                 .unwrap_or(runner::DEFAULT_CASE_TIMEOUT),
         ),
     };
-    let mut plan = RunPlan::new(setup, a.ru_variant, dir.clone());
-    plan.port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
-    plan.jobs = jobs(a.jobs)?;
-    plan.case_timeout = case_timeout;
-    plan.dut = profile.as_ref().map(harness::profile::dut_info);
-    plan.select = a.select.selection();
-    plan.partition = a.partition;
-    plan.stop = Some(stop);
-    let cases = suites::ofh::catalogue();
+    let mut opts = runner::RunOptions::new(dir.clone());
+    opts.jobs = jobs(a.jobs)?;
+    opts.case_timeout = case_timeout;
+    opts.dut = profile.as_ref().map(harness::profile::dut_info);
+    opts.select = a.select.clone().selection();
+    opts.partition = a.partition;
+    opts.stop = Some(stop);
     std::fs::create_dir_all(&dir)?;
     let mut files = ReportFiles {
         dir: dir.clone(),
@@ -449,9 +480,12 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     if !a.quiet {
         reporters.push(&mut progress);
     }
-    let run = runner::run(&plan, &cases, &mut reporters)?;
+    let run = match suite.e2_side() {
+        Some(side) => run_e2(&a, profile.as_ref(), side, opts, &mut reporters)?,
+        None => run_ofh(&a, profile.as_ref(), opts, &mut reporters)?,
+    };
     if run.cases.is_empty() {
-        return Err(format!("no case matches the selection {:?}", plan.select).into());
+        return Err(format!("no {suite:?} case matches the selection {:?}", a.select.selection()).into());
     }
     print!("{}", reports::terminal_summary(&run));
     println!("reports: {}", dir.display());
@@ -484,6 +518,114 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The O-RU suite, against the simulator or a real O-RU.
+fn run_ofh(
+    a: &RunArgs,
+    profile: Option<&harness::profile::Profile>,
+    opts: runner::RunOptions,
+    reporters: &mut [&mut dyn Reporter],
+) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
+    if a.e2ap.is_some() || a.node_variant != NodeFault::None || a.ric_variant != RicFault::None {
+        return Err("--e2ap, --node-variant and --ric-variant belong to the E2 suites (--suite e2-node|e2-ric)".into());
+    }
+    let mut setup = match profile {
+        Some(p) => profile_setup(p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
+        None => bed_setup(a.seed, a.bandwidth_mhz.unwrap_or(100), a.widen_windows_us)?,
+    };
+    let mut link = a.link.spec();
+    if a.use_link && link.is_none() {
+        let p = profile.expect("clap requires --profile");
+        link = Some(harness::profile::link(p).ok_or_else(|| {
+            format!(
+                "--link: {} gives no pixit.interface or [pixit.udp]",
+                a.profile
+                    .as_deref()
+                    .unwrap_or_else(|| std::path::Path::new(""))
+                    .display()
+            )
+        })?);
+    }
+    if link.is_some() {
+        if a.ru_variant != OruFault::None {
+            return Err("--ru-variant selects the in-process O-RU; give it to `harness sim oru` instead".into());
+        }
+        setup.pics.rx_counters = false;
+    }
+    let ports = link.map(RealTimeLinks::new);
+    if let Some(p) = &ports {
+        // A link that cannot be opened is a usage error, not eight failed cases.
+        runner::PortFactory::open(p, &setup).map_err(|e| format!("{}: {e}", p.spec))?;
+    }
+    let mut plan = RunPlan::new(setup, a.ru_variant, opts.dir.clone());
+    plan.port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
+    plan.opts = opts;
+    Ok(runner::run(&plan, &suites::ofh::catalogue(), reporters)?)
+}
+
+/// The E2 claims and version a run or listing of `side`'s suite uses: the
+/// profile's (which must be of that side's role), or the simulator's.
+fn e2_setup(
+    profile: Option<&harness::profile::Profile>,
+    side: E2Side,
+    version: Option<E2apVersion>,
+) -> Result<suites::e2::E2Setup, String> {
+    let pics = match profile {
+        None => suites::e2::simulated_setup(side, E2apVersion::V3_01).pics,
+        Some(p) => {
+            let want = match side {
+                E2Side::Node => harness::profile::Role::E2Node,
+                E2Side::Ric => harness::profile::Role::NearRtRic,
+            };
+            if p.role() != want {
+                return Err(format!(
+                    "{} is an {} profile; the {} suite tests an {want}",
+                    p.dut.name,
+                    p.role(),
+                    side.suite()
+                ));
+            }
+            let e2 = p.pics.e2.as_ref().ok_or("the profile has no [pics.e2]")?;
+            suites::e2::E2Pics::from_profile(e2.get_ref())
+        }
+    };
+    // The newest version the DUT claims, unless one is asked for.
+    let version = match version {
+        Some(v) => v,
+        None => *pics
+            .e2ap_versions
+            .iter()
+            .max()
+            .ok_or("the DUT claims no E2AP version")?,
+    };
+    Ok(suites::e2::E2Setup::new(version, pics))
+}
+
+/// An E2 suite against the simulator of `side`.
+fn run_e2(
+    a: &RunArgs,
+    profile: Option<&harness::profile::Profile>,
+    side: E2Side,
+    opts: runner::RunOptions,
+    reporters: &mut [&mut dyn Reporter],
+) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
+    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.use_link {
+        return Err(format!(
+            "--ru-variant, --interface, --udp-* and --link belong to the fronthaul suite, not {}",
+            side.suite()
+        )
+        .into());
+    }
+    let mut plan = harness::e2run::E2RunPlan::simulated(side, E2apVersion::V3_01, opts.dir.clone());
+    plan.setup = e2_setup(profile, side, a.e2ap)?;
+    if let Some(e2) = profile.and_then(|p| p.pixit.e2.as_ref()) {
+        plan.setup.ppid = e2.ppid;
+    }
+    plan.node_fault = a.node_variant;
+    plan.ric_fault = a.ric_variant;
+    plan.opts = opts;
+    Ok(harness::e2run::run(&plan, &suites::e2::catalogue(), reporters)?)
 }
 
 fn cmd_matrix(a: MatrixArgs) -> CmdResult {
@@ -519,23 +661,43 @@ fn cmd_matrix(a: MatrixArgs) -> CmdResult {
 }
 
 fn cmd_list(a: ListArgs) -> CmdResult {
-    let mut setup = match a.profile.as_deref().map(harness::profile::load).transpose()? {
-        Some(p) => profile_setup(&p, bed::DEFAULT_STIMULUS_SEED, None, 0)?,
-        None => bed::default_setup(bed::DEFAULT_STIMULUS_SEED),
+    let profile = a.profile.as_deref().map(harness::profile::load).transpose()?;
+    let suites_listed: Vec<Suite> = match (a.suite, &profile) {
+        (Some(s), _) => vec![s],
+        (None, Some(p)) => vec![Suite::for_profile(p)?],
+        (None, None) => vec![Suite::Ofh, Suite::E2Node, Suite::E2Ric],
     };
-    if a.over_link {
-        setup.pics.rx_counters = false;
-    }
     let select = a.select.selection();
-    let cases: Vec<_> = suites::ofh::catalogue()
-        .into_iter()
-        .filter(|c| select.matches(&c.meta()))
-        .collect();
+    // (suite, meta, applicability) in catalogue order.
+    let mut rows = Vec::new();
+    for suite in suites_listed {
+        match suite.e2_side() {
+            None => {
+                let mut setup = match &profile {
+                    Some(p) => profile_setup(p, bed::DEFAULT_STIMULUS_SEED, None, 0)?,
+                    None => bed::default_setup(bed::DEFAULT_STIMULUS_SEED),
+                };
+                if a.over_link {
+                    setup.pics.rx_counters = false;
+                }
+                for c in suites::ofh::catalogue() {
+                    rows.push(("ofh", c.meta(), c.applicability(&setup.pics)));
+                }
+            }
+            Some(side) => {
+                let setup = e2_setup(profile.as_ref(), side, a.e2ap)?;
+                for c in suites::e2::suite(side) {
+                    rows.push((side.suite(), c.meta(), suites::e2::applicability(&*c, &setup)));
+                }
+            }
+        }
+    }
+    rows.retain(|(_, m, _)| select.matches(m));
     let mut out = std::io::stdout().lock();
     if a.json {
-        let rows: Vec<_> = cases
+        let rows: Vec<_> = rows
             .iter()
-            .map(|c| serde_json::json!({ "meta": c.meta(), "applicability": c.applicability(&setup.pics) }))
+            .map(|(suite, m, app)| serde_json::json!({ "suite": suite, "meta": m, "applicability": app }))
             .collect();
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
@@ -543,12 +705,11 @@ fn cmd_list(a: ListArgs) -> CmdResult {
     }
     writeln!(
         out,
-        "{:<22} {:<7} {:<12} {:<26} {:<15} TITLE",
-        "ID", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY"
+        "{:<22} {:<8} {:<7} {:<12} {:<26} {:<15} TITLE",
+        "ID", "SUITE", "NUMBER", "STATUS", "CLAUSE", "APPLICABILITY"
     )?;
-    for c in &cases {
-        let m = c.meta();
-        let (app, why) = match c.applicability(&setup.pics) {
+    for (suite, m, app) in &rows {
+        let (app, why) = match app {
             Applicability::Required => ("required", None),
             Applicability::Optional => ("optional", None),
             Applicability::NotApplicable(why) => ("not applicable", Some(why)),
@@ -557,8 +718,8 @@ fn cmd_list(a: ListArgs) -> CmdResult {
         let clause = format!("{} §{}", m.clause.spec.trim_start_matches("O-RAN."), m.clause.clause);
         writeln!(
             out,
-            "{:<22} {:<7} {:<12} {:<26} {:<15} {}",
-            m.id, m.number, status, clause, app, m.title
+            "{:<22} {:<8} {:<7} {:<12} {:<26} {:<15} {}",
+            m.id, suite, m.number, status, clause, app, m.title
         )?;
         if let Some(why) = why {
             writeln!(out, "{:<22} why: {why}", "")?;

@@ -48,9 +48,9 @@ fn run_pair(plan: &MatrixPlan, du: &Profile, ru: &Profile, folder: &str, cases: 
     setup.tester = pair.odu.clone();
     let dir = plan.dir.join(folder);
     let mut rp = RunPlan::new(setup, OruFault::None, dir.clone());
-    rp.jobs = plan.jobs;
-    rp.dut = Some(profile::dut_info(ru));
-    rp.select = plan.select.clone();
+    rp.opts.jobs = plan.jobs;
+    rp.opts.dut = Some(profile::dut_info(ru));
+    rp.opts.select = plan.select.clone();
     let outcome = (|| -> std::io::Result<suites::model::RunResult> {
         std::fs::create_dir_all(&dir)?;
         let mut files = ReportFiles {

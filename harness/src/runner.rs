@@ -20,7 +20,7 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 use suites::bed;
 use suites::case::{Ctx, Outcome, Setup, TestCase};
-use suites::model::{Applicability, Artifact, CaseResult, Component, RunResult, Verdict};
+use suites::model::{Applicability, Artifact, CaseMeta, CaseResult, Component, RunResult, Verdict};
 use suites::port::{CaptureDir, Captured, Port, PortError};
 
 /// What the runner tells its reporters.
@@ -279,14 +279,9 @@ pub struct DutInfo {
 /// The default case timeout.
 pub const DEFAULT_CASE_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// What to run.
-pub struct RunPlan {
-    pub setup: Setup,
-    /// The simulated O-RU variant under test (when `port` is `None`).
-    pub fault: OruFault,
-    /// The link to the DUT; `None` = the in-process simulated O-RU with `fault`.
-    pub port: Option<Arc<dyn PortFactory + Send + Sync>>,
-    /// ID globs; empty = every case.
+/// What every run has, whatever the interface under test.
+pub struct RunOptions {
+    /// ID globs, tags, clauses; empty = every case.
     pub select: Selection,
     pub partition: Option<Partition>,
     /// The run folder.
@@ -301,12 +296,9 @@ pub struct RunPlan {
     pub dut: Option<DutInfo>,
 }
 
-impl RunPlan {
-    pub fn new(setup: Setup, fault: OruFault, dir: PathBuf) -> Self {
-        RunPlan {
-            setup,
-            fault,
-            port: None,
+impl RunOptions {
+    pub fn new(dir: PathBuf) -> Self {
+        RunOptions {
             select: Selection::default(),
             partition: None,
             dir,
@@ -324,29 +316,58 @@ impl RunPlan {
     }
 }
 
-fn components(plan: &RunPlan, dut_name: String) -> Vec<Component> {
+/// What to run against an O-RU.
+pub struct RunPlan {
+    pub setup: Setup,
+    /// The simulated O-RU variant under test (when `port` is `None`).
+    pub fault: OruFault,
+    /// The link to the DUT; `None` = the in-process simulated O-RU with `fault`.
+    pub port: Option<Arc<dyn PortFactory + Send + Sync>>,
+    pub opts: RunOptions,
+}
+
+impl RunPlan {
+    pub fn new(setup: Setup, fault: OruFault, dir: PathBuf) -> Self {
+        RunPlan {
+            setup,
+            fault,
+            port: None,
+            opts: RunOptions::new(dir),
+        }
+    }
+}
+
+/// The DUT (`role`, simulated or behind a link) and the harness playing
+/// `harness_role`, as the reports list them.
+pub(crate) fn components(
+    simulated: bool,
+    dut: Option<&DutInfo>,
+    dut_name: String,
+    role: &str,
+    harness_role: &str,
+) -> Vec<Component> {
     let version = env!("CARGO_PKG_VERSION").to_string();
-    let (vendor, model, software_version) = match (&plan.port, &plan.dut) {
+    let (vendor, model, software_version) = match (simulated, dut) {
         // The simulator configured as the profile's unit.
-        (None, Some(d)) => (
+        (true, Some(d)) => (
             format!("oran-harness simulator, configured as {}", d.vendor),
             d.model.clone(),
             version.clone(),
         ),
-        (None, None) => ("oran-harness simulator".into(), dut_name, version.clone()),
-        (Some(_), Some(d)) => (d.vendor.clone(), d.model.clone(), d.software_version.clone()),
+        (true, None) => ("oran-harness simulator".into(), dut_name, version.clone()),
+        (false, Some(d)) => (d.vendor.clone(), d.model.clone(), d.software_version.clone()),
         // Behind a link the harness does not know who answers.
-        (Some(_), None) => ("unknown".into(), dut_name, "unknown".into()),
+        (false, None) => ("unknown".into(), dut_name, "unknown".into()),
     };
     vec![
         Component {
-            role: "O-RU".into(),
+            role: role.into(),
             vendor,
             model,
             software_version,
         },
         Component {
-            role: "O-DU emulator (test harness)".into(),
+            role: harness_role.into(),
             vendor: "oran-harness".into(),
             model: "harness".into(),
             software_version: version,
@@ -354,7 +375,7 @@ fn components(plan: &RunPlan, dut_name: String) -> Vec<Component> {
     ]
 }
 
-fn not_run(meta: suites::model::CaseMeta, applicability: Applicability) -> CaseResult {
+pub(crate) fn not_run(meta: suites::model::CaseMeta, applicability: Applicability) -> CaseResult {
     CaseResult {
         meta,
         applicability,
@@ -436,16 +457,29 @@ fn finished(index: usize, done: usize, total: usize, run: &RunResult) -> Event<'
     }
 }
 
+/// A case as the scheduler sees it, whatever the interface under test.
+pub(crate) trait Job: Send + Sync {
+    fn meta(&self) -> CaseMeta;
+    /// Decided before anything runs.
+    fn applicability(&self) -> Applicability;
+    /// On a worker thread: open a fresh link to the DUT and run the case.
+    fn work(&self) -> WorkerResult;
+}
+
+/// What a case leaves behind besides its outcome (captures), written into
+/// the run folder once the case is over.
+pub(crate) trait CaseArtifacts: Send {
+    fn write(self: Box<Self>, dir: &Path, result: &mut CaseResult) -> io::Result<()>;
+}
+
 /// What a worker thread reports about its case.
-enum WorkerResult {
+pub(crate) enum WorkerResult {
     /// The link to the DUT could not be opened.
     OpenFailed(String),
     Ran {
-        /// The setup as the case ran it (traffic moved ahead of the clock).
-        setup: Box<Setup>,
         /// The outcome, or the message of the panic that ended the case.
         outcome: Result<Outcome, String>,
-        capture: Vec<Captured>,
+        artifacts: Box<dyn CaseArtifacts>,
     },
 }
 
@@ -465,7 +499,7 @@ fn seconds(d: Duration) -> String {
     }
 }
 
-fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+pub(crate) fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -473,65 +507,89 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Run one case against a fresh link, on the calling (worker) thread.
-fn work(factory: &dyn PortFactory, setup: &Setup, case: &dyn TestCase) -> WorkerResult {
-    let mut port = match factory.open(setup) {
-        Ok(p) => p,
-        Err(e) => return WorkerResult::OpenFailed(e.to_string()),
-    };
-    // On a real clock the traffic must lie ahead of now.
-    let setup = bed::starting_after(setup, port.now() + factory.lead());
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut ctx = Ctx {
-            setup: &setup,
-            port: &mut *port,
+/// A fronthaul case and the factory of links to its DUT.
+struct FronthaulJob {
+    case: Arc<dyn TestCase>,
+    factory: Arc<dyn PortFactory + Send + Sync>,
+    setup: Arc<Setup>,
+}
+
+impl Job for FronthaulJob {
+    fn meta(&self) -> CaseMeta {
+        self.case.meta()
+    }
+
+    fn applicability(&self) -> Applicability {
+        self.case.applicability(&self.setup.pics)
+    }
+
+    fn work(&self) -> WorkerResult {
+        let mut port = match self.factory.open(&self.setup) {
+            Ok(p) => p,
+            Err(e) => return WorkerResult::OpenFailed(e.to_string()),
         };
-        case.run(&mut ctx)
-    }))
-    .map_err(panic_message);
-    let capture = port.take_capture();
-    WorkerResult::Ran {
-        setup: Box::new(setup),
-        outcome,
-        capture,
+        // On a real clock the traffic must lie ahead of now.
+        let setup = bed::starting_after(&self.setup, port.now() + self.factory.lead());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ctx = Ctx {
+                setup: &setup,
+                port: &mut *port,
+            };
+            self.case.run(&mut ctx)
+        }))
+        .map_err(panic_message);
+        let capture = port.take_capture();
+        WorkerResult::Ran {
+            outcome,
+            artifacts: Box::new(FronthaulCapture { setup, capture }),
+        }
     }
 }
 
-/// Record a finished case in `result`, writing its capture.
-fn record(plan: &RunPlan, result: &mut CaseResult, running: Running, done: WorkerResult) -> io::Result<()> {
+/// The frames of one fronthaul case, and the setup it ran with (traffic
+/// moved ahead of the clock).
+struct FronthaulCapture {
+    setup: Setup,
+    capture: Vec<Captured>,
+}
+
+impl CaseArtifacts for FronthaulCapture {
+    fn write(self: Box<Self>, dir: &Path, result: &mut CaseResult) -> io::Result<()> {
+        let pcap_rel = format!("cases/{}.pcap", result.meta.id);
+        capture::write_pcap(
+            &dir.join(&pcap_rel),
+            self.capture.iter().map(|c| (c.at, c.frame.as_slice())),
+        )?;
+        let (sent, received) = self.capture.iter().fold((0, 0), |(s, r), c| match c.dir {
+            CaptureDir::ToDut => (s + 1, r),
+            CaptureDir::FromDut => (s, r + 1),
+        });
+        result.timing = timing_series(&self.setup, &self.capture);
+        result.artifacts.push(Artifact {
+            name: "capture".into(),
+            path: pcap_rel,
+            description: format!(
+                "every frame the harness sent ({sent}) and received ({received}); timestamps are the air-time clock, 0 = start of frame 0"
+            ),
+        });
+        Ok(())
+    }
+}
+
+/// Record a finished case in `result`, writing its artifacts.
+fn record(dir: &Path, result: &mut CaseResult, running: Running, done: WorkerResult) -> io::Result<()> {
     result.started = Some(running.started);
     result.duration_s = running.clock.elapsed().as_secs_f64();
-    let (setup, outcome, capture) = match done {
+    let (outcome, artifacts) = match done {
         WorkerResult::OpenFailed(e) => {
             result.verdict = Verdict::Error;
             result.reason = format!("harness error: could not open the link to the DUT: {e}");
             return Ok(());
         }
-        WorkerResult::Ran {
-            setup,
-            outcome,
-            capture,
-        } => (setup, outcome, capture),
+        WorkerResult::Ran { outcome, artifacts } => (outcome, artifacts),
     };
-    let id = result.meta.id;
-    let pcap_rel = format!("cases/{id}.pcap");
-    capture::write_pcap(
-        &plan.dir.join(&pcap_rel),
-        capture.iter().map(|c| (c.at, c.frame.as_slice())),
-    )?;
-    let (sent, received) = capture.iter().fold((0, 0), |(s, r), c| match c.dir {
-        CaptureDir::ToDut => (s + 1, r),
-        CaptureDir::FromDut => (s, r + 1),
-    });
     result.executed = true;
-    result.timing = timing_series(&setup, &capture);
-    result.artifacts.push(Artifact {
-        name: "capture".into(),
-        path: pcap_rel,
-        description: format!(
-            "every frame the harness sent ({sent}) and received ({received}); timestamps are the air-time clock, 0 = start of frame 0"
-        ),
-    });
+    artifacts.write(dir, result)?;
     match outcome {
         Ok(o) => {
             result.verdict = o.verdict();
@@ -547,42 +605,86 @@ fn record(plan: &RunPlan, result: &mut CaseResult, running: Running, done: Worke
     Ok(())
 }
 
-/// Run the selected cases against the DUT; returns the result.
+/// Run the selected cases against the O-RU; returns the result.
 pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dyn Reporter]) -> io::Result<RunResult> {
-    std::fs::create_dir_all(plan.dir.join("cases"))?;
-    let selected: Vec<&Arc<dyn TestCase>> = cases
-        .iter()
-        .filter(|c| plan.select.matches(&c.meta()))
-        .enumerate()
-        .filter(|(i, _)| plan.partition.is_none_or(|p| i % p.n == p.k - 1))
-        .map(|(_, c)| c)
-        .collect();
     let factory: Arc<dyn PortFactory + Send + Sync> = match &plan.port {
         Some(p) => p.clone(),
         None => Arc::new(SimulatedOru(plan.fault)),
     };
-    let dut_name = match &plan.dut {
+    let opts = &plan.opts;
+    let dut_name = match &opts.dut {
         Some(d) if plan.port.is_none() => format!("{} (simulated, {})", d.name, plan.fault.name()),
         Some(d) => d.name.clone(),
         None => factory.dut_name(),
     };
-    let mut run = RunResult {
-        run_id: uuid::Uuid::new_v4().to_string(),
-        dut_name: dut_name.clone(),
+    let setup = Arc::new(plan.setup.clone());
+    let jobs: Vec<Arc<dyn Job>> = cases
+        .iter()
+        .map(|case| {
+            Arc::new(FronthaulJob {
+                case: case.clone(),
+                factory: factory.clone(),
+                setup: setup.clone(),
+            }) as Arc<dyn Job>
+        })
+        .collect();
+    let header = RunHeader {
         interface: "o-ru.ofh".into(),
-        profile: plan
+        profile: opts
             .dut
             .as_ref()
             .map(|d| d.profile.clone())
             .unwrap_or_else(|| "CAT-A-NoBF".into()),
-        components: components(plan, dut_name),
+        components: components(
+            plan.port.is_none(),
+            opts.dut.as_ref(),
+            dut_name.clone(),
+            "O-RU",
+            "O-DU emulator (test harness)",
+        ),
+        dut_name,
+        seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
+    };
+    schedule(opts, factory.shared(), &jobs, header, reporters)
+}
+
+/// What a run's result says about the run itself.
+pub(crate) struct RunHeader {
+    pub dut_name: String,
+    pub interface: String,
+    pub profile: String,
+    pub components: Vec<Component>,
+    pub seed: u64,
+}
+
+/// Select, then run the cases on worker threads (`opts.jobs` at once unless
+/// `shared`), giving up on a case after the case timeout, and emit events as
+/// cases finish; the result keeps selection order.
+pub(crate) fn schedule(
+    opts: &RunOptions,
+    shared: bool,
+    jobs: &[Arc<dyn Job>],
+    header: RunHeader,
+    reporters: &mut [&mut dyn Reporter],
+) -> io::Result<RunResult> {
+    std::fs::create_dir_all(opts.dir.join("cases"))?;
+    let selected: Vec<&Arc<dyn Job>> = jobs
+        .iter()
+        .filter(|c| opts.select.matches(&c.meta()))
+        .enumerate()
+        .filter(|(i, _)| opts.partition.is_none_or(|p| i % p.n == p.k - 1))
+        .map(|(_, c)| c)
+        .collect();
+    let mut run = RunResult {
+        run_id: uuid::Uuid::new_v4().to_string(),
+        dut_name: header.dut_name,
+        interface: header.interface,
+        profile: header.profile,
+        components: header.components,
         started: now_rfc3339(),
         finished: None,
-        seed: plan.setup.stimulus.map(|s| s.seed).unwrap_or(0),
-        cases: selected
-            .iter()
-            .map(|c| not_run(c.meta(), c.applicability(&plan.setup.pics)))
-            .collect(),
+        seed: header.seed,
+        cases: selected.iter().map(|c| not_run(c.meta(), c.applicability())).collect(),
         // Until the last case finishes, reports written on the way say so.
         interrupted: true,
     };
@@ -594,12 +696,12 @@ pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dy
     };
     emit(reporters, &Event::RunStarted { run: &run })?;
     let total = selected.len();
-    let jobs = if factory.shared() { 1 } else { plan.jobs.max(1) };
+    let at_once = if shared { 1 } else { opts.jobs.max(1) };
     let (tx, rx) = mpsc::channel::<(usize, WorkerResult)>();
     let mut running: std::collections::BTreeMap<usize, Running> = Default::default();
     let (mut next, mut done) = (0, 0);
     loop {
-        while running.len() < jobs && next < total && !plan.stopped() {
+        while running.len() < at_once && next < total && !opts.stopped() {
             let index = next;
             next += 1;
             if matches!(run.cases[index].applicability, Applicability::NotApplicable(_)) {
@@ -607,10 +709,10 @@ pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dy
                 emit(reporters, &finished(index, done, total, &run))?;
                 continue;
             }
-            let case = selected[index].clone();
-            let id = case.meta().id;
+            let job = selected[index].clone();
+            let id = run.cases[index].meta.id;
             emit(reporters, &Event::CaseStarted { index, total, id })?;
-            let (tx, factory, setup) = (tx.clone(), factory.clone(), plan.setup.clone());
+            let tx = tx.clone();
             running.insert(
                 index,
                 Running {
@@ -621,13 +723,13 @@ pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dy
             // A case that hangs keeps its thread; the run stops waiting for
             // it at the timeout, and a late answer finds nobody listening.
             std::thread::Builder::new().name(format!("case {id}")).spawn(move || {
-                let _ = tx.send((index, work(&*factory, &setup, &*case)));
+                let _ = tx.send((index, job.work()));
             })?;
         }
         if running.is_empty() {
             break;
         }
-        let wait = plan.case_timeout.map(|limit| {
+        let wait = opts.case_timeout.map(|limit| {
             running
                 .values()
                 .map(|r| limit.saturating_sub(r.clock.elapsed()))
@@ -640,14 +742,14 @@ pub fn run(plan: &RunPlan, cases: &[Arc<dyn TestCase>], reporters: &mut [&mut dy
         };
         if let Some((index, result)) = received {
             if let Some(r) = running.remove(&index) {
-                record(plan, &mut run.cases[index], r, result)?;
+                record(&opts.dir, &mut run.cases[index], r, result)?;
                 done += 1;
                 emit(reporters, &finished(index, done, total, &run))?;
             }
             continue;
         }
         // Nothing within the wait: every case past its limit is given up on.
-        let Some(limit) = plan.case_timeout else { continue };
+        let Some(limit) = opts.case_timeout else { continue };
         let expired: Vec<usize> = running
             .iter()
             .filter(|(_, r)| r.clock.elapsed() >= limit)

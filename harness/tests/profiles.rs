@@ -225,8 +225,8 @@ fn every_oru_profile_passes_against_its_simulated_oru() {
         }
         let dir = temp_dir(&format!("sim-{}", path.file_stem().unwrap().to_string_lossy()));
         let mut plan = RunPlan::new(p.oru_setup(1).unwrap(), OruFault::None, dir.clone());
-        plan.jobs = 2;
-        plan.dut = Some(profile::dut_info(&p));
+        plan.opts.jobs = 2;
+        plan.opts.dut = Some(profile::dut_info(&p));
         let run = runner::run(&plan, &suites::ofh::catalogue(), &mut []).unwrap();
         for c in &run.cases {
             match &c.applicability {
@@ -311,7 +311,7 @@ fn a_case_that_hangs_times_out_and_the_run_goes_on() {
         OruFault::None,
         dir.clone(),
     );
-    plan.case_timeout = Some(Duration::from_secs(2));
+    plan.opts.case_timeout = Some(Duration::from_secs(2));
     let cat = suites::ofh::catalogue();
     let cases: Vec<Arc<dyn TestCase>> = vec![cat[0].clone(), Arc::new(Hang), cat[1].clone()];
     let mut files = ReportFiles {
@@ -358,7 +358,7 @@ fn a_parallel_run_gives_what_a_serial_run_gives_in_catalogue_order() {
             OruFault::LateUl,
             dir.clone(),
         );
-        plan.jobs = jobs;
+        plan.opts.jobs = jobs;
         let mut log = EventLog::create(&dir.join("events.jsonl")).unwrap();
         let mut files = ReportFiles {
             dir: dir.clone(),

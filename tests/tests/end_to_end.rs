@@ -159,7 +159,7 @@ fn an_interrupted_run_finishes_the_case_in_progress_and_says_which_did_not_run()
     let dir = temp_dir("ctrlc");
     let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut p = plan(&dir, OruFault::None);
-    p.stop = Some(flag.clone());
+    p.opts.stop = Some(flag.clone());
     let mut files = ReportFiles {
         dir: dir.clone(),
         lab: reports::LabInfo::default(),
@@ -189,7 +189,7 @@ fn partitions_cover_the_catalogue_exactly_once() {
     for k in 1..=3 {
         let dir = temp_dir(&format!("part{k}"));
         let mut p = plan(&dir, OruFault::None);
-        p.partition = Some(format!("count:{k}/3").parse().unwrap());
+        p.opts.partition = Some(format!("count:{k}/3").parse().unwrap());
         let run = runner::run(&p, &suites::ofh::catalogue(), &mut []).unwrap();
         seen.extend(run.cases.iter().map(|c| c.meta.id));
         std::fs::remove_dir_all(&dir).ok();
