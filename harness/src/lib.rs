@@ -8,6 +8,7 @@ pub mod e2link;
 pub mod e2run;
 pub mod matrix;
 pub mod profile;
+pub mod replay;
 pub mod runner;
 pub mod sim_cmd;
 pub mod transport;

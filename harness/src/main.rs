@@ -245,6 +245,12 @@ struct RunArgs {
     /// or UDP endpoints instead of the simulator.
     #[arg(long = "link", requires = "profile")]
     use_link: bool,
+    /// Judge an earlier run's recordings instead of a live O-RU: each case's
+    /// O-RU frames are played back from RUN_DIR/cases/<ID>.pcap in virtual
+    /// time. Give the options that run had (--profile, --seed, ...): a case
+    /// whose traffic no longer matches its recording is inconclusive.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["use_link", "interface", "udp_bind"])]
+    replay: Option<PathBuf>,
     /// Give up on a case after this many seconds (an error verdict; the run
     /// goes on) [default: the profile's case_timeout_s, or 120].
     #[arg(long, value_name = "SECONDS")]
@@ -487,11 +493,13 @@ fn cmd_run(a: RunArgs) -> CmdResult {
     if run.cases.is_empty() {
         return Err(format!("no {suite:?} case matches the selection {:?}", a.select.selection()).into());
     }
-    print!("{}", reports::terminal_summary(&run));
-    println!("reports: {}", dir.display());
+    // Written, not printed: a reader that stops early (`| head`) is no panic.
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", reports::terminal_summary(&run))?;
+    writeln!(out, "reports: {}", dir.display())?;
     if let Some(path) = &a.write_baseline {
         std::fs::write(path, harness::baseline::Baseline::from_run(&run).to_toml())?;
-        println!("baseline written: {}", path.display());
+        writeln!(out, "baseline written: {}", path.display())?;
     }
     if run.interrupted {
         return Ok(ExitCode::from(130));
@@ -501,12 +509,14 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         for c in &changes {
             match c {
                 harness::baseline::Change::Changed { id, expected, got } => {
-                    println!("baseline: {id}: expected {expected}, got {got}")
+                    writeln!(out, "baseline: {id}: expected {expected}, got {got}")?
                 }
-                harness::baseline::Change::New { id, got } => println!("baseline: {id}: {got}, not in the baseline"),
+                harness::baseline::Change::New { id, got } => {
+                    writeln!(out, "baseline: {id}: {got}, not in the baseline")?
+                }
             }
         }
-        println!("baseline: {} change(s)", changes.len());
+        writeln!(out, "baseline: {} change(s)", changes.len())?;
         return Ok(if changes.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -558,8 +568,22 @@ fn run_ofh(
         // A link that cannot be opened is a usage error, not eight failed cases.
         runner::PortFactory::open(p, &setup).map_err(|e| format!("{}: {e}", p.spec))?;
     }
+    let mut port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
+    if let Some(run_dir) = &a.replay {
+        if a.ru_variant != OruFault::None {
+            return Err("--ru-variant selects the in-process O-RU; a replay's O-RU is the recording".into());
+        }
+        if !run_dir.join("cases").is_dir() {
+            return Err(format!("--replay {}: not a run folder (no cases/)", run_dir.display()).into());
+        }
+        // A recording holds frames, not the O-RU's counters.
+        setup.pics.rx_counters = false;
+        port = Some(std::sync::Arc::new(harness::replay::Recordings {
+            dir: run_dir.clone(),
+        }));
+    }
     let mut plan = RunPlan::new(setup, a.ru_variant, opts.dir.clone());
-    plan.port = ports.map(|p| std::sync::Arc::new(p) as std::sync::Arc<dyn runner::PortFactory + Send + Sync>);
+    plan.port = port;
     plan.opts = opts;
     Ok(runner::run(&plan, &suites::ofh::catalogue(), reporters)?)
 }
@@ -610,9 +634,9 @@ fn run_e2(
     opts: runner::RunOptions,
     reporters: &mut [&mut dyn Reporter],
 ) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
-    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.use_link {
+    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.use_link || a.replay.is_some() {
         return Err(format!(
-            "--ru-variant, --interface, --udp-* and --link belong to the fronthaul suite, not {}",
+            "--ru-variant, --interface, --udp-*, --link and --replay belong to the fronthaul suite, not {}",
             side.suite()
         )
         .into());

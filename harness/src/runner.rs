@@ -232,6 +232,14 @@ impl std::str::FromStr for Partition {
 pub trait PortFactory {
     /// A link for one case run with `setup`.
     fn open(&self, setup: &Setup) -> Result<Box<dyn Port>, PortError>;
+    /// A link for the case `id`, and the setup to run it with: by default
+    /// [`PortFactory::open`], the traffic moved ahead of the port's clock (on
+    /// a real clock it must lie ahead of now).
+    fn open_case(&self, _id: &str, setup: &Setup) -> Result<(Box<dyn Port>, Setup), PortError> {
+        let port = self.open(setup)?;
+        let setup = bed::starting_after(setup, port.now() + self.lead());
+        Ok((port, setup))
+    }
     /// How long after the port's `now()` a case's traffic may start at the
     /// earliest: time to build the plan and queue it on a real clock (none
     /// in virtual time, which stands still while the harness works).
@@ -524,12 +532,10 @@ impl Job for FronthaulJob {
     }
 
     fn work(&self) -> WorkerResult {
-        let mut port = match self.factory.open(&self.setup) {
+        let (mut port, setup) = match self.factory.open_case(self.case.meta().id, &self.setup) {
             Ok(p) => p,
             Err(e) => return WorkerResult::OpenFailed(e.to_string()),
         };
-        // On a real clock the traffic must lie ahead of now.
-        let setup = bed::starting_after(&self.setup, port.now() + self.factory.lead());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut ctx = Ctx {
                 setup: &setup,
@@ -537,13 +543,45 @@ impl Job for FronthaulJob {
             };
             self.case.run(&mut ctx)
         }))
-        .map_err(panic_message);
+        .map_err(panic_message)
+        .map(|o| match port.divergence() {
+            Some(how) => diverged(o, &how),
+            None => o,
+        });
         let capture = port.take_capture();
         WorkerResult::Ran {
             outcome,
             artifacts: Box::new(FronthaulCapture { setup, capture }),
         }
     }
+}
+
+/// An outcome drawn from a DUT that answered other traffic than the case
+/// sent (a replayed recording that does not match): inconclusive, whatever
+/// the findings said, and the findings kept.
+fn diverged(mut o: Outcome, how: &str) -> Outcome {
+    let was = o.verdict();
+    // A failure found in such answers is no more the DUT's than a pass.
+    for f in o.findings.iter_mut().filter(|f| f.verdict == Verdict::Fail) {
+        f.verdict = Verdict::Inconclusive;
+        f.message = format!("(from the mismatched recording) {}", f.message);
+    }
+    o.findings.insert(
+        0,
+        suites::model::Finding {
+            verdict: Verdict::Inconclusive,
+            clause: suites::model::SpecRef {
+                spec: "oran-harness",
+                version: env!("CARGO_PKG_VERSION"),
+                clause: "replay",
+            },
+            message: format!(
+                "the recording does not match this case ({how}): its answers may be to other traffic, so the {} verdict is not kept",
+                was.as_str()
+            ),
+        },
+    );
+    o
 }
 
 /// The frames of one fronthaul case, and the setup it ran with (traffic
@@ -582,6 +620,8 @@ fn record(dir: &Path, result: &mut CaseResult, running: Running, done: WorkerRes
     result.duration_s = running.clock.elapsed().as_secs_f64();
     let (outcome, artifacts) = match done {
         WorkerResult::OpenFailed(e) => {
+            // Attempted and lost to the test bed: an error, never a skip.
+            result.executed = true;
             result.verdict = Verdict::Error;
             result.reason = format!("harness error: could not open the link to the DUT: {e}");
             return Ok(());

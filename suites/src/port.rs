@@ -77,6 +77,13 @@ pub trait Port {
     fn take_capture(&mut self) -> Vec<Captured> {
         Vec::new()
     }
+    /// How the exchange departed from what the port's DUT answers to, when
+    /// the port can tell (a replayed recording: frames the case sent that
+    /// the recording does not hold), so that a verdict drawn from answers
+    /// to other questions is not reported as one about the DUT.
+    fn divergence(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A simulated DUT that may expose its receive counters.

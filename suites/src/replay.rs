@@ -130,6 +130,16 @@ impl Port for ReplayPort {
         c.sort_by_key(|f| f.at);
         c
     }
+
+    fn divergence(&self) -> Option<String> {
+        let m = self.matching();
+        (m.unmatched > 0 || m.unsent > 0).then(|| {
+            format!(
+                "the case sent {} frame(s), {} of them not in the recording, and left {} recorded frame(s) unsent",
+                m.sent, m.unmatched, m.unsent
+            )
+        })
+    }
 }
 
 /// The setup a recording was made with, as far as time goes: the first slot
@@ -197,6 +207,7 @@ mod tests {
         assert_eq!(ex.received.len(), from_dut);
         let m = port.matching();
         assert_eq!((m.unmatched, m.unsent), (0, 0), "{m:?}");
+        assert_eq!(port.divergence(), None);
         assert_eq!(m.sent as usize, rec.len() - from_dut);
         let mut replayed: Vec<Recorded> = port.take_capture().into_iter().map(|c| (c.at, c.frame)).collect();
         let mut original = rec;
@@ -220,6 +231,7 @@ mod tests {
         traffic::exchange(&mut ctx, plan);
         let m = port.matching();
         assert!(m.unmatched > 0 && m.unsent > 0, "{m:?}");
+        assert!(port.divergence().unwrap().contains("not in the recording"));
     }
 
     #[test]
