@@ -35,10 +35,42 @@ pub struct SimulatedE2 {
     pub side: E2Side,
     pub node_fault: NodeFault,
     pub ric_fault: RicFault,
+    pub node_functions: NodeFunctions,
+}
+
+/// The RAN function IDs the simulated E2 node offers its KPM and RC
+/// functions under, when a profile says (the simulator's own otherwise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeFunctions {
+    pub kpm: Option<u16>,
+    pub rc: Option<u16>,
+}
+
+impl NodeFunctions {
+    /// As the claims name them.
+    pub fn of(pics: &suites::e2::E2Pics) -> Self {
+        NodeFunctions {
+            kpm: pics.function("E2SM-KPM").map(|f| f.id),
+            rc: pics.function("E2SM-RC").map(|f| f.id),
+        }
+    }
 }
 
 impl E2PortFactory for SimulatedE2 {
     fn open(&self, case: &dyn E2Case, setup: &E2Setup) -> Result<Box<dyn E2Port + Send>, String> {
+        if case.side() == E2Side::Node {
+            let mut config = suites::e2::simulated_node_config(case, setup.version, self.node_fault);
+            if let Some(id) = self.node_functions.kpm {
+                config.kpm_function_id = id;
+            }
+            if let Some(id) = self.node_functions.rc {
+                config.rc_function_id = id;
+            }
+            return Ok(Box::new(suites::e2::SimE2Port::node(
+                sim::e2::E2Node::new(config),
+                suites::e2::SIM_DELAY,
+            )));
+        }
         Ok(Box::new(suites::e2::simulated_port(
             case,
             setup.version,
@@ -69,6 +101,8 @@ pub struct E2RunPlan {
     /// The simulators' variants (when `port` is `None`).
     pub node_fault: NodeFault,
     pub ric_fault: RicFault,
+    /// The simulated E2 node's RAN function IDs.
+    pub node_functions: NodeFunctions,
     pub opts: RunOptions,
 }
 
@@ -82,6 +116,7 @@ impl E2RunPlan {
             port: None,
             node_fault: NodeFault::None,
             ric_fault: RicFault::None,
+            node_functions: NodeFunctions::default(),
             opts: RunOptions::new(dir),
         }
     }
@@ -93,6 +128,7 @@ impl E2RunPlan {
                 side: self.side,
                 node_fault: self.node_fault,
                 ric_fault: self.ric_fault,
+                node_functions: self.node_functions,
             }),
         }
     }

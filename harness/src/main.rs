@@ -279,11 +279,17 @@ struct RunArgs {
 #[derive(Args)]
 struct MatrixArgs {
     /// O-DU profiles (rows; repeatable, or several after one --du).
-    #[arg(long = "du", required = true, num_args = 1..)]
+    #[arg(long = "du", num_args = 1.., required_unless_present = "nodes")]
     dus: Vec<PathBuf>,
     /// O-RU profiles (columns).
-    #[arg(long = "ru", required = true, num_args = 1..)]
+    #[arg(long = "ru", num_args = 1.., required_unless_present = "nodes")]
     rus: Vec<PathBuf>,
+    /// E2 instead: E2 node profiles (rows)...
+    #[arg(long = "node", num_args = 1.., conflicts_with_all = ["dus", "rus"], requires = "rics")]
+    nodes: Vec<PathBuf>,
+    /// ...and near-RT RIC profiles (columns).
+    #[arg(long = "ric", num_args = 1.., requires = "nodes")]
+    rics: Vec<PathBuf>,
     /// Folder for the matrix and the pairs' runs [default: runs/matrix-<UTC time>].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -648,6 +654,8 @@ fn run_e2(
     }
     plan.node_fault = a.node_variant;
     plan.ric_fault = a.ric_variant;
+    // The simulated node offers its functions under the IDs the profile claims.
+    plan.node_functions = harness::e2run::NodeFunctions::of(&plan.setup.pics);
     plan.opts = opts;
     Ok(harness::e2run::run(&plan, &suites::e2::catalogue(), reporters)?)
 }
@@ -657,6 +665,8 @@ fn cmd_matrix(a: MatrixArgs) -> CmdResult {
     let plan = harness::matrix::MatrixPlan {
         dus: a.dus,
         rus: a.rus,
+        nodes: a.nodes,
+        rics: a.rics,
         dir: dir.clone(),
         seed: a.seed,
         jobs: jobs(a.jobs)?,

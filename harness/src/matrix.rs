@@ -4,6 +4,13 @@
 //! cannot work together (no common compression, numerology or bandwidth,
 //! windows that do not overlap) is reported as such before anything runs,
 //! not as fifty failed cases.
+//!
+//! E2 the same way: one cell per E2 node x near-RT RIC pair, the E2 node
+//! suite run against the simulated node configured from its profile (its
+//! RAN functions) by the harness as that RIC would speak to it (the newest
+//! E2AP version both claim); a pair with no common version, or a service
+//! model the RIC uses that the node does not offer in a version the RIC
+//! speaks, is named up front.
 
 use crate::profile::{self, Profile};
 use crate::runner::{self, EventLog, ReportFiles, Reporter, RunPlan};
@@ -17,6 +24,10 @@ use suites::case::TestCase;
 pub struct MatrixPlan {
     pub dus: Vec<PathBuf>,
     pub rus: Vec<PathBuf>,
+    /// E2 node profiles (rows of an E2 matrix) and near-RT RIC profiles
+    /// (columns); an E2 matrix when either is given.
+    pub nodes: Vec<PathBuf>,
+    pub rics: Vec<PathBuf>,
     /// The matrix's folder: `matrix.json`, `matrix.html`, `pairs/<du>__<ru>/`.
     pub dir: PathBuf,
     pub seed: u64,
@@ -77,44 +88,119 @@ fn run_pair(plan: &MatrixPlan, du: &Profile, ru: &Profile, folder: &str, cases: 
     }
 }
 
+/// One E2 node x near-RT RIC pair's run into `dir`.
+fn run_e2_pair(plan: &MatrixPlan, node: &Profile, ric: &Profile, folder: &str) -> Cell {
+    let pair = match suites::profile::e2_compatibility(node, ric) {
+        Ok(p) => p,
+        Err(reasons) => return Cell::Incompatible { reasons },
+    };
+    let Some(e2) = node.pics.e2.as_ref() else {
+        return Cell::Failed {
+            error: "the node profile has no [pics.e2]".into(),
+        };
+    };
+    let dir = plan.dir.join(folder);
+    let pics = suites::e2::E2Pics::from_profile(e2.get_ref());
+    let mut rp = crate::e2run::E2RunPlan::simulated(suites::e2::E2Side::Node, pair.version, dir.clone());
+    rp.node_functions = crate::e2run::NodeFunctions::of(&pics);
+    rp.setup = suites::e2::E2Setup::new(pair.version, pics);
+    rp.opts.jobs = plan.jobs;
+    rp.opts.dut = Some(profile::dut_info(node));
+    rp.opts.select = plan.select.clone();
+    let outcome = (|| -> std::io::Result<suites::model::RunResult> {
+        std::fs::create_dir_all(&dir)?;
+        let mut files = ReportFiles {
+            dir: dir.clone(),
+            lab: reports::LabInfo::default(),
+        };
+        let mut log = EventLog::create(&dir.join("events.jsonl"))?;
+        let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
+        crate::e2run::run(&rp, &suites::e2::catalogue(), &mut reporters)
+    })();
+    match outcome {
+        Ok(run) => {
+            let mut notes = pair.notes;
+            notes.insert(
+                0,
+                format!("E2 node {} with near-RT RIC {}", node.dut.name, ric.dut.name),
+            );
+            Cell::ran(&run, folder.to_string(), notes)
+        }
+        Err(e) => Cell::Failed { error: e.to_string() },
+    }
+}
+
+/// Load profiles, each of `role`.
+fn load(paths: &[PathBuf], role: profile::Role) -> Result<Vec<(String, Profile)>, String> {
+    paths
+        .iter()
+        .map(|p| {
+            let prof = profile::load(p)?;
+            if prof.role() != role {
+                return Err(format!(
+                    "{}: an {} profile where an {role} is wanted",
+                    p.display(),
+                    prof.role()
+                ));
+            }
+            Ok((profile_name(p), prof))
+        })
+        .collect()
+}
+
 /// Run every pair and write `matrix.json` and `matrix.html` (rewritten
 /// after each pair, so an interrupted matrix still leaves valid files).
 /// Profiles that do not load are an error before anything runs.
-pub fn run(plan: &MatrixPlan, mut on_pair: impl FnMut(&str, &str, &Cell)) -> Result<Matrix, String> {
-    let load = |paths: &[PathBuf], role: profile::Role| -> Result<Vec<(String, Profile)>, String> {
-        paths
-            .iter()
-            .map(|p| {
-                let prof = profile::load(p)?;
-                if prof.role() != role {
-                    return Err(format!(
-                        "{}: a {:?} profile where an {:?} is wanted",
-                        p.display(),
-                        prof.role(),
-                        role
-                    ));
-                }
-                Ok((profile_name(p), prof))
-            })
-            .collect()
-    };
+pub fn run(plan: &MatrixPlan, on_pair: impl FnMut(&str, &str, &Cell)) -> Result<Matrix, String> {
+    if !plan.nodes.is_empty() || !plan.rics.is_empty() {
+        if plan.nodes.is_empty() || plan.rics.is_empty() || !plan.dus.is_empty() || !plan.rus.is_empty() {
+            return Err("an E2 matrix takes E2 node and near-RT RIC profiles, and no O-DU or O-RU ones".into());
+        }
+        let nodes = load(&plan.nodes, profile::Role::E2Node)?;
+        let rics = load(&plan.rics, profile::Role::NearRtRic)?;
+        return grid(
+            plan,
+            ("E2 node", "Near-RT RIC"),
+            &nodes,
+            &rics,
+            on_pair,
+            |n, r, folder| run_e2_pair(plan, n, r, folder),
+        );
+    }
+    if plan.dus.is_empty() || plan.rus.is_empty() {
+        return Err("a fronthaul matrix takes O-DU and O-RU profiles".into());
+    }
     let dus = load(&plan.dus, profile::Role::ODu)?;
     let rus = load(&plan.rus, profile::Role::ORu)?;
-    std::fs::create_dir_all(&plan.dir).map_err(|e| format!("{}: {e}", plan.dir.display()))?;
     let cases = suites::ofh::catalogue();
+    grid(plan, ("O-DU", "O-RU"), &dus, &rus, on_pair, |du, ru, folder| {
+        run_pair(plan, du, ru, folder, &cases)
+    })
+}
+
+/// Every row x column pair through `pair`, the files rewritten after each row.
+fn grid(
+    plan: &MatrixPlan,
+    (row_role, column_role): (&str, &str),
+    rows: &[(String, Profile)],
+    columns: &[(String, Profile)],
+    mut on_pair: impl FnMut(&str, &str, &Cell),
+    pair: impl Fn(&Profile, &Profile, &str) -> Cell,
+) -> Result<Matrix, String> {
+    std::fs::create_dir_all(&plan.dir).map_err(|e| format!("{}: {e}", plan.dir.display()))?;
     let mut m = Matrix {
-        row_role: "O-DU".into(),
-        column_role: "O-RU".into(),
-        rows: dus.iter().map(|d| d.0.clone()).collect(),
-        columns: rus.iter().map(|r| r.0.clone()).collect(),
+        row_role: row_role.into(),
+        column_role: column_role.into(),
+        rows: rows.iter().map(|d| d.0.clone()).collect(),
+        columns: columns.iter().map(|r| r.0.clone()).collect(),
         cells: Vec::new(),
     };
-    for (du_name, du) in &dus {
+    for (row_name, row_profile) in rows {
         let mut row = Vec::new();
-        for (ru_name, ru) in &rus {
-            let folder = format!("pairs/{du_name}__{ru_name}");
-            let cell = run_pair(plan, du, ru, &folder, &cases);
-            on_pair(du_name, ru_name, &cell);
+        for (column_name, column_profile) in columns {
+            let folder = format!("pairs/{row_name}__{column_name}");
+            let cell = pair(row_profile, column_profile, &folder);
+            on_pair(row_name, column_name, &cell);
             row.push(cell);
         }
         m.cells.push(row);

@@ -79,3 +79,49 @@ fn matrix_refuses_a_profile_of_the_wrong_role() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("arcadia-oru.toml"));
 }
+
+#[test]
+fn e2_matrix_over_the_example_e2_profiles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles/e2");
+    let dir = std::env::temp_dir().join(format!("oran-e2-matrix-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .arg("matrix")
+        .arg("--node")
+        .args([
+            root.join("aurora-gnb.toml"),
+            root.join("borealis-cu.toml"),
+            root.join("cygnus-du.toml"),
+        ])
+        .arg("--ric")
+        .args([root.join("meridian-ric.toml"), root.join("zephyr-ric.toml")])
+        .arg("--json")
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = m.to_string();
+    assert_eq!(m["row_role"], "E2 node", "{text}");
+    let cell = |r: usize, c: usize| m["cells"][r][c].to_string();
+    // Aurora and Cygnus (RAN function IDs 7 and 8) run the E2 node suite
+    // with either RIC, at the newest common version.
+    for r in [0, 2] {
+        for c in [0, 1] {
+            assert!(cell(r, c).contains("\"fail\":0"), "{}", cell(r, c));
+            assert!(cell(r, c).contains("\"pass\":19"), "{}", cell(r, c));
+        }
+    }
+    assert!(cell(2, 1).contains("E2AP v03.01"), "{}", cell(2, 1));
+    // Borealis speaks KPM v02.03 and E2AP v02.03 only.
+    assert!(
+        cell(1, 0).contains("E2SM-KPM: the RIC speaks v3.00, the node offers v2.03"),
+        "{}",
+        cell(1, 0)
+    );
+    assert!(cell(1, 1).contains("no common E2AP version"), "{}", cell(1, 1));
+    assert!(dir.join("pairs/cygnus-du__zephyr-ric/results.json").is_file());
+    assert!(dir.join("matrix.html").is_file());
+    std::fs::remove_dir_all(&dir).ok();
+}

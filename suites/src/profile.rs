@@ -199,8 +199,104 @@ impl FronthaulPics {
 #[serde(deny_unknown_fields)]
 pub struct E2Pics {
     pub e2ap_versions: Spanned<Vec<E2ap>>,
+    /// The RAN functions an E2 node offers.
     #[serde(default)]
     pub ran_functions: Vec<RanFunction>,
+    /// The service models a near-RT RIC's xApps use, and in which versions.
+    #[serde(default)]
+    pub service_models: Vec<ServiceModelUse>,
+}
+
+/// A service model a near-RT RIC uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceModelUse {
+    /// e.g. "E2SM-KPM".
+    pub name: ServiceModelName,
+    /// e.g. ["3.00"].
+    pub versions: Vec<String>,
+}
+
+/// How an E2 node and a near-RT RIC of two profiles work together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct E2PairConfig {
+    /// The newest E2AP version both claim.
+    pub version: E2apVersion,
+    pub notes: Vec<String>,
+}
+
+/// Whether the E2 node of `node` and the near-RT RIC of `ric` can work
+/// together: an E2AP version both speak, and every service model the RIC
+/// uses offered by the node in a version the RIC speaks (E2SM-KPM v02.03
+/// and v03.00 differ on the wire, so a version mismatch is an
+/// incompatibility, not a detail). The reasons, when they cannot.
+pub fn e2_compatibility(node: &Profile, ric: &Profile) -> Result<E2PairConfig, Vec<String>> {
+    let mut bad = Vec::new();
+    if node.role() != Role::E2Node {
+        bad.push(format!(
+            "{} is an {} profile, not an E2 node",
+            node.dut.name,
+            node.role()
+        ));
+    }
+    if ric.role() != Role::NearRtRic {
+        bad.push(format!(
+            "{} is an {} profile, not a Near-RT RIC",
+            ric.dut.name,
+            ric.role()
+        ));
+    }
+    let (Some(n), Some(r)) = (node.pics.e2.as_ref(), ric.pics.e2.as_ref()) else {
+        bad.push("both profiles need [pics.e2]".into());
+        return Err(bad);
+    };
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let (n, r) = (n.get_ref(), r.get_ref());
+    let labels = |v: &[E2ap]| v.iter().map(|v| v.0.label()).collect::<Vec<_>>().join(", ");
+    let version = n
+        .e2ap_versions
+        .get_ref()
+        .iter()
+        .filter(|v| r.e2ap_versions.get_ref().iter().any(|w| w.0 == v.0))
+        .map(|v| v.0)
+        .max();
+    if version.is_none() {
+        bad.push(format!(
+            "no common E2AP version: the node speaks {}, the RIC {}",
+            labels(n.e2ap_versions.get_ref()),
+            labels(r.e2ap_versions.get_ref())
+        ));
+    }
+    let mut notes = Vec::new();
+    for used in &r.service_models {
+        let offered: Vec<&RanFunction> = n
+            .ran_functions
+            .iter()
+            .filter(|f| f.service_model.0 == used.name.0)
+            .collect();
+        if offered.is_empty() {
+            bad.push(format!("the RIC uses {}, which the node does not offer", used.name.0));
+        } else if let Some(f) = offered.iter().find(|f| used.versions.contains(&f.version)) {
+            notes.push(format!("{} v{} (RAN function {})", used.name.0, f.version, f.id.0));
+        } else {
+            let have: Vec<&str> = offered.iter().map(|f| f.version.as_str()).collect();
+            bad.push(format!(
+                "{}: the RIC speaks v{}, the node offers v{}",
+                used.name.0,
+                used.versions.join(", v"),
+                have.join(", v")
+            ));
+        }
+    }
+    match version {
+        Some(version) if bad.is_empty() => {
+            notes.insert(0, format!("E2AP {version}"));
+            Ok(E2PairConfig { version, notes })
+        }
+        _ => Err(bad),
+    }
 }
 
 /// A RAN function and the service model it implements.
