@@ -82,3 +82,58 @@ fn the_rendered_report_shows_verdicts_histograms_and_capture_links() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+#[ignore = "needs chromium"]
+fn the_rendered_matrix_links_every_pair_that_ran_and_says_why_the_others_cannot() {
+    let dir = std::env::temp_dir().join(format!("oran-html-matrix-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let e2 = Path::new(env!("CARGO_MANIFEST_DIR")).join("../profiles/e2");
+    let status = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .arg("matrix")
+        .arg("--node")
+        .args([e2.join("aurora-gnb.toml"), e2.join("borealis-cu.toml")])
+        .arg("--ric")
+        .args([e2.join("meridian-ric.toml"), e2.join("zephyr-ric.toml")])
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0));
+    let url = format!("file://{}", dir.join("matrix.html").display());
+    let profile = dir.join("chromium-profile");
+    let dom = chromium(&["--dump-dom", &url], &profile);
+    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let cells: Vec<&str> = dom.split("<td id=\"pair-").skip(1).collect();
+    assert_eq!(cells.len(), 4, "a 2 x 2 grid");
+    for cell in &cells[..2] {
+        // Aurora ran with both RICs: a PASS badge and a link to the pair's
+        // own report, which exists beside the matrix.
+        assert!(cell.contains(">PASS<"), "{cell}");
+        let href = cell.split("href=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+        assert!(dir.join(href).is_file(), "{href} missing");
+    }
+    for cell in &cells[2..] {
+        assert!(cell.contains(">incompatible<"), "{cell}");
+    }
+    assert!(dom.contains("E2SM-KPM: the RIC speaks v3.00, the node offers v2.03"));
+    assert!(dom.contains("no common E2AP version"));
+    let png = dir.join("matrix.png");
+    let shot = chromium(
+        &[
+            "--window-size=1024,768",
+            &format!("--screenshot={}", png.display()),
+            &url,
+        ],
+        &profile,
+    );
+    assert!(shot.status.success());
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+        "screenshot of {} bytes",
+        bytes.len()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
