@@ -41,6 +41,20 @@ pub fn profile_name(path: &Path) -> String {
         .map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned())
 }
 
+/// A pair's run, with the run folder's reports (as `harness run` writes them) in `dir`.
+fn with_reports(
+    dir: &Path,
+    run: impl FnOnce(&mut [&mut dyn Reporter]) -> std::io::Result<suites::model::RunResult>,
+) -> std::io::Result<suites::model::RunResult> {
+    std::fs::create_dir_all(dir)?;
+    let mut files = ReportFiles {
+        dir: dir.to_path_buf(),
+        lab: reports::LabInfo::default(),
+    };
+    let mut log = EventLog::create(&dir.join("events.jsonl"))?;
+    run(&mut [&mut files, &mut log])
+}
+
 /// One pair's run into `dir`; its result becomes the cell.
 fn run_pair(plan: &MatrixPlan, du: &Profile, ru: &Profile, folder: &str, cases: &[Arc<dyn TestCase>]) -> Cell {
     let pair = match suites::profile::compatibility(du, ru) {
@@ -62,16 +76,7 @@ fn run_pair(plan: &MatrixPlan, du: &Profile, ru: &Profile, folder: &str, cases: 
     rp.opts.jobs = plan.jobs;
     rp.opts.dut = Some(profile::dut_info(ru));
     rp.opts.select = plan.select.clone();
-    let outcome = (|| -> std::io::Result<suites::model::RunResult> {
-        std::fs::create_dir_all(&dir)?;
-        let mut files = ReportFiles {
-            dir: dir.clone(),
-            lab: reports::LabInfo::default(),
-        };
-        let mut log = EventLog::create(&dir.join("events.jsonl"))?;
-        let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
-        runner::run(&rp, cases, &mut reporters)
-    })();
+    let outcome = with_reports(&dir, |reporters| runner::run(&rp, cases, reporters));
     match outcome {
         Ok(run) => {
             let mut notes = pair.notes.clone();
@@ -107,16 +112,9 @@ fn run_e2_pair(plan: &MatrixPlan, node: &Profile, ric: &Profile, folder: &str) -
     rp.opts.jobs = plan.jobs;
     rp.opts.dut = Some(profile::dut_info(node));
     rp.opts.select = plan.select.clone();
-    let outcome = (|| -> std::io::Result<suites::model::RunResult> {
-        std::fs::create_dir_all(&dir)?;
-        let mut files = ReportFiles {
-            dir: dir.clone(),
-            lab: reports::LabInfo::default(),
-        };
-        let mut log = EventLog::create(&dir.join("events.jsonl"))?;
-        let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
-        crate::e2run::run(&rp, &suites::e2::catalogue(), &mut reporters)
-    })();
+    let outcome = with_reports(&dir, |reporters| {
+        crate::e2run::run(&rp, &suites::e2::catalogue(), reporters)
+    });
     match outcome {
         Ok(run) => {
             let mut notes = pair.notes;

@@ -24,6 +24,26 @@ fn chromium(args: &[&str], profile: &Path) -> std::process::Output {
         .expect("chromium must be installed for this test (apt-get install chromium)")
 }
 
+/// A screenshot of `url` at `size` is a PNG of more than `min_bytes` (a
+/// blank page compresses to far less).
+fn screenshot_paints(url: &str, profile: &Path, png: &Path, size: &str, min_bytes: usize) {
+    let shot = chromium(
+        &[
+            &format!("--window-size={size}"),
+            &format!("--screenshot={}", png.display()),
+            url,
+        ],
+        profile,
+    );
+    assert!(shot.status.success());
+    let bytes = std::fs::read(png).unwrap();
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > min_bytes,
+        "screenshot of {} bytes",
+        bytes.len()
+    );
+}
+
 #[test]
 #[ignore = "needs chromium"]
 fn the_rendered_report_shows_verdicts_histograms_and_capture_links() {
@@ -64,22 +84,7 @@ fn the_rendered_report_shows_verdicts_histograms_and_capture_links() {
     assert!(dom.contains("href=\"cases/OFH.DLM.UL.TX.01.pcap\""));
 
     // And it paints: a screenshot of a real page, not a blank one.
-    let png = dir.join("report.png");
-    let shot = chromium(
-        &[
-            "--window-size=1280,2000",
-            &format!("--screenshot={}", png.display()),
-            &url,
-        ],
-        &profile,
-    );
-    assert!(shot.status.success());
-    let bytes = std::fs::read(&png).unwrap();
-    assert!(
-        bytes.starts_with(b"\x89PNG") && bytes.len() > 50_000,
-        "screenshot of {} bytes",
-        bytes.len()
-    );
+    screenshot_paints(&url, &profile, &dir.join("report.png"), "1280,2000", 50_000);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -119,21 +124,6 @@ fn the_rendered_matrix_links_every_pair_that_ran_and_says_why_the_others_cannot(
     }
     assert!(dom.contains("E2SM-KPM: the RIC speaks v3.00, the node offers v2.03"));
     assert!(dom.contains("no common E2AP version"));
-    let png = dir.join("matrix.png");
-    let shot = chromium(
-        &[
-            "--window-size=1024,768",
-            &format!("--screenshot={}", png.display()),
-            &url,
-        ],
-        &profile,
-    );
-    assert!(shot.status.success());
-    let bytes = std::fs::read(&png).unwrap();
-    assert!(
-        bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
-        "screenshot of {} bytes",
-        bytes.len()
-    );
+    screenshot_paints(&url, &profile, &dir.join("matrix.png"), "1024,768", 10_000);
     std::fs::remove_dir_all(&dir).ok();
 }
