@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod capture;
 pub mod decode;
 pub mod e2link;
+pub mod e2port;
 pub mod matrix;
 pub mod profile;
 pub mod runner;
