@@ -59,6 +59,13 @@ enum SimCommand {
     /// The simulated O-RU, answering the harness over a network interface
     /// (or UDP); prints "ready" once it listens.
     Oru(SimOruArgs),
+    /// The simulated E2 node, connecting to a near-RT RIC over SCTP (again
+    /// whenever its association ends); prints "ready" once connected.
+    #[command(name = "e2node")]
+    E2node(harness::e2sim::NodeArgs),
+    /// The simulated near-RT RIC, accepting E2 nodes over SCTP; prints
+    /// "ready" once it listens.
+    Ric(harness::e2sim::RicArgs),
 }
 
 /// Where a real-time link goes: an interface, or a pair of UDP endpoints.
@@ -327,6 +334,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Bench(a) => cmd_bench(a),
         Command::Sim(SimCommand::Oru(a)) => cmd_sim_oru(a),
+        Command::Sim(SimCommand::E2node(a)) => harness::e2sim::node_cli(&a),
+        Command::Sim(SimCommand::Ric(a)) => harness::e2sim::ric_cli(&a),
         Command::E2(c) => e2cmd::run(c),
         Command::Matrix(a) => cmd_matrix(a),
     };
