@@ -369,6 +369,10 @@ pub struct RicSnapshot {
     pub encode_failures: u64,
     /// Times the RIC's fault made it crash (and start again).
     pub crashes: u64,
+    /// Per association, from the RIC's first RIC Subscription Request to
+    /// that subscription's response (ns).
+    #[serde(skip)]
+    pub subscription_round_trips: Vec<Nanos>,
 }
 
 impl RicSnapshot {
@@ -442,6 +446,29 @@ pub enum RicCtl {
 struct RicLink {
     assoc: Arc<Association>,
     _cancel: tokio::sync::oneshot::Sender<()>,
+    /// When the RIC first asked this node for a subscription.
+    subscribing: Option<Nanos>,
+    /// Whether that subscription was answered (and timed).
+    subscribed: bool,
+}
+
+impl RicLink {
+    /// Time the first subscription of association `id` once it is answered.
+    fn note_subscription(&mut self, ric: &NearRtRic, id: AssocId, now: Nanos, round_trips: &mut Vec<Nanos>) {
+        if self.subscribed {
+            return;
+        }
+        let Some(a) = ric.association(id) else { return };
+        if self.subscribing.is_none() && !a.subscriptions.is_empty() {
+            self.subscribing = Some(now);
+        }
+        if let Some(t) = self.subscribing
+            && a.subscriptions.values().any(|x| x.state == SubState::Active)
+        {
+            self.subscribed = true;
+            round_trips.push(now.saturating_sub(t));
+        }
+    }
 }
 
 /// Events taken from the queue at once before the RIC sends what it owes
@@ -499,11 +526,15 @@ pub async fn serve_ric(
             Wake::Event(first) => {
                 let more = std::iter::from_fn(|| ev_rx.try_recv().ok()).take(EVENT_BATCH);
                 for (id, ev) in std::iter::once(first).chain(more) {
-                    if !links.contains_key(&id) {
+                    let Some(link) = links.get_mut(&id) else {
                         continue;
-                    }
+                    };
                     match ev {
-                        Event::Message(m) => ric.handle_message(clock.now(), id, m.stream, &m.data),
+                        Event::Message(m) => {
+                            let now = clock.now();
+                            ric.handle_message(now, id, m.stream, &m.data);
+                            link.note_subscription(&ric, id, now, &mut gone.subscription_round_trips);
+                        }
                         Event::Down(d) => {
                             tracing::info!(id, "near-RT RIC: association down: {d}");
                             if let Some(a) = ric.association(id) {
@@ -536,7 +567,15 @@ pub async fn serve_ric(
                     }
                 });
                 ric.association_up(clock.now(), id);
-                links.insert(id, RicLink { assoc, _cancel: cancel });
+                links.insert(
+                    id,
+                    RicLink {
+                        assoc,
+                        _cancel: cancel,
+                        subscribing: None,
+                        subscribed: false,
+                    },
+                );
             }
             Wake::Accept(Err(e)) => {
                 tracing::error!("near-RT RIC: the listener failed: {e}");

@@ -6,6 +6,7 @@ pub mod capture;
 pub mod decode;
 pub mod e2link;
 pub mod e2port;
+pub mod e2scale;
 pub mod e2sim;
 pub mod matrix;
 pub mod profile;

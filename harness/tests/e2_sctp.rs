@@ -263,3 +263,51 @@ fn e2_node_faults_are_caught_over_sctp() {
     let rows = node_suite("retry-setup-early", 36571, |id| id.starts_with("E2.NODE.SETUP."));
     check(&rows, &["E2.NODE.SETUP.02"]);
 }
+
+/// A small `harness e2 scale` run: every node set up and subscribed, and
+/// indications reached the RIC, with no error on either side.
+#[test]
+#[ignore = "needs libusrsctp (apt-get install libusrsctp-dev)"]
+fn e2_scale_50_nodes_over_usrsctp() {
+    let out = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args([
+            "e2",
+            "scale",
+            "--sctp",
+            "udp",
+            "--nodes",
+            "50",
+            "--duration-s",
+            "3",
+            "--json",
+        ])
+        .args(["--report-period-ms", "500", "--listen", "127.0.0.1:36581"])
+        .args(["--udp-port", &free_udp_port().to_string()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let n = |path: &str| r.pointer(path).and_then(serde_json::Value::as_f64).unwrap_or(-1.0);
+    assert_eq!(n("/nodes"), 50.0);
+    for span in ["/associations", "/setup_responses", "/subscriptions"] {
+        assert_eq!(n(&format!("{span}/count")), 50.0, "{span}: {text}");
+    }
+    assert_eq!(n("/setup_latency/count"), 50.0, "{text}");
+    assert_eq!(n("/subscription_latency/count"), 50.0, "{text}");
+    // 50 nodes every 500 ms over 3 s: about 300.
+    assert!(n("/indications/received") >= 150.0, "{text}");
+    assert!(n("/indications/bytes") > 0.0, "{text}");
+    // The RIC counted no more than the nodes sent, and at least the window's.
+    assert!(n("/ric/indications") <= n("/indications_sent"), "{text}");
+    assert!(n("/ric/indications") >= n("/indications/received"), "{text}");
+    for e in [
+        "connect_failures",
+        "associations_lost",
+        "nodes_not_ready",
+        "node_protocol_errors",
+        "ric_errors",
+    ] {
+        assert_eq!(n(&format!("/errors/{e}")), 0.0, "{e}: {text}");
+    }
+}
