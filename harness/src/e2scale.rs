@@ -11,6 +11,16 @@
 //! (usrsctp: its receive and timer threads), so no thread exists per node.
 //! Connects are blocking calls in the transports, so a handful run at once
 //! on the runtime's blocking pool.
+//!
+//! What limits one process over usrsctp is not sockets or descriptors (its
+//! associations are no file descriptors; only its UDP sockets are) but its
+//! timers: usrsctp keeps every armed timer (a few per socket: heartbeat,
+//! path MTU, cookie secret) in one list and walks all of it on every 10 ms
+//! tick, under the lock that starting and stopping timers takes too. Up to
+//! a few thousand nodes that is cheap; around 10,000 associations the walk
+//! dominates (`perf`: over a quarter of the CPU in `sctp_handle_tick`),
+//! bring-up slows sharply and connects time out. Larger fleets want
+//! several processes, each with its own stack.
 
 use crate::e2link::{self, E2Transport, SctpConfig, SctpKind};
 use crate::e2sim::{self, Clock, Milestone, NodeEnd, RicCtl, RicSnapshot, Stop};
@@ -308,6 +318,10 @@ impl Shared {
     }
 }
 
+/// Most nodes one run takes: each node's socket binds an ephemeral SCTP
+/// port, and usrsctp has 16,384 of them (49152-65535) per stack.
+pub const MAX_NODES: usize = 16_000;
+
 /// How long one node may take to connect (queued behind others included).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -422,8 +436,8 @@ async fn ric_snapshot(ctl: &flume::Sender<RicCtl>) -> Option<RicSnapshot> {
 
 /// Run the scale test; the error is a set-up problem (no transport, port taken).
 pub fn run(a: &ScaleArgs) -> Result<ScaleReport, String> {
-    if a.nodes == 0 {
-        return Err("--nodes: want at least 1".into());
+    if !(1..=MAX_NODES).contains(&a.nodes) {
+        return Err(format!("--nodes {}: want 1 to {MAX_NODES}", a.nodes));
     }
     let window =
         Duration::try_from_secs_f64(a.duration_s).map_err(|e| format!("--duration-s {}: {e}", a.duration_s))?;

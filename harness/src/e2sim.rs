@@ -232,6 +232,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest pause between connection attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
+/// The shortest: a RIC that refuses at once must not make the node spin.
+pub const MIN_BACKOFF: Duration = Duration::from_millis(10);
+
 /// What a simulated node did over its whole run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NodeReport {
@@ -277,7 +280,7 @@ pub struct NodeRun {
 pub async fn run_node(run: NodeRun, mut stop: Stop, ready: impl FnOnce()) -> NodeReport {
     let mut ready = Some(ready);
     let mut report = NodeReport::default();
-    let mut backoff = run.reconnect;
+    let mut backoff = run.reconnect.max(MIN_BACKOFF);
     while !stop.is_set() {
         let assoc = tokio::select! {
             _ = stop.wait() => break,
@@ -295,7 +298,7 @@ pub async fn run_node(run: NodeRun, mut stop: Stop, ready: impl FnOnce()) -> Nod
                 continue;
             }
         };
-        backoff = run.reconnect;
+        backoff = run.reconnect.max(MIN_BACKOFF);
         report.associations += 1;
         tracing::info!(ric = %run.ric, streams = assoc.streams(), "E2 node: association up");
         if let Some(r) = ready.take() {
