@@ -460,7 +460,9 @@ pub fn run(a: &ScaleArgs) -> Result<ScaleReport, String> {
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
     let clock = Clock::start();
-    let (stop_handle, stop) = e2sim::stop_pair();
+    // The nodes stop first, so that the RIC going away is not taken for a failure.
+    let (stop_nodes, stop) = e2sim::stop_pair();
+    let (stop_ric, ric_stop) = e2sim::stop_pair();
     let (ctl, ctl_rx) = flume::unbounded();
     let ric_config = e2sim::ric_config(a.e2ap, RicFault::None, a.report_period_ms);
     let shared = Arc::new(Shared {
@@ -470,7 +472,7 @@ pub fn run(a: &ScaleArgs) -> Result<ScaleReport, String> {
     });
     let started = Instant::now();
     let (window_figures, ric_end, nodes_not_ready) = rt.block_on(async {
-        let ric = tokio::spawn(e2sim::serve_ric(listener, ric_config, stop.clone(), Some(ctl_rx)));
+        let ric = tokio::spawn(e2sim::serve_ric(listener, ric_config, ric_stop, Some(ctl_rx)));
         let connecting = Arc::new(tokio::sync::Semaphore::new(a.connecting.max(1)));
         let mut tasks = Vec::with_capacity(a.nodes);
         for i in 0..a.nodes {
@@ -503,10 +505,11 @@ pub fn run(a: &ScaleArgs) -> Result<ScaleReport, String> {
             tokio::time::sleep(window).await;
         }
         let s1 = ric_snapshot(&ctl).await;
-        stop_handle.stop();
+        stop_nodes.stop();
         for t in tasks {
             let _ = t.await;
         }
+        stop_ric.stop();
         let end = ric.await.unwrap_or_default();
         (s0.zip(s1), end, a.nodes - ready)
     });

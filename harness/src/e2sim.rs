@@ -172,6 +172,8 @@ pub async fn serve_node(
             if let Err(e) = assoc.send(t.stream, t.ppid, &t.bytes) {
                 node.association_lost();
                 return match e {
+                    // Once stopping, the peer going away is part of it.
+                    _ if stop.is_set() => NodeEnd::Stopped,
                     LinkError::Down(d) => NodeEnd::Down(d),
                     other => NodeEnd::SendFailed(other.to_string()),
                 };
@@ -203,6 +205,10 @@ pub async fn serve_node(
         };
         match ev {
             Some(Event::Message(m)) => node.handle_message(clock.now(), m.stream, &m.data),
+            Some(Event::Down(_)) if stop.is_set() => {
+                node.association_lost();
+                return NodeEnd::Stopped;
+            }
             Some(Event::Down(d)) => {
                 node.association_lost();
                 return NodeEnd::Down(d);
