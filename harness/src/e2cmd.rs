@@ -19,6 +19,9 @@ pub enum E2Command {
     Encode(EncodeArgs),
     /// Smoke-test an E2 SCTP transport: echo what arrives (--listen) or ping (--connect).
     Ping(harness::e2link::ping::PingArgs),
+    /// Many simulated E2 nodes against one simulated near-RT RIC in this
+    /// process over SCTP: bring-up, subscription and indication figures.
+    Scale(harness::e2scale::ScaleArgs),
 }
 
 #[derive(Args)]
@@ -80,6 +83,7 @@ pub fn run(cmd: E2Command) -> CmdResult {
         E2Command::Decode(a) => decode(a),
         E2Command::Encode(a) => encode(a),
         E2Command::Ping(a) => harness::e2link::ping::cli(&a),
+        E2Command::Scale(a) => harness::e2scale::cli(&a),
     }
 }
 

@@ -91,6 +91,28 @@ impl E2PortFactory for SimulatedE2 {
     }
 }
 
+/// A real E2 node or near-RT RIC over SCTP: a fresh association per case
+/// (see [`crate::e2port::E2Endpoint`]), cases one at a time.
+pub struct LinkE2 {
+    pub endpoint: crate::e2port::E2Endpoint,
+    /// How long to wait for the association (a node under test reconnecting).
+    pub open_timeout: std::time::Duration,
+}
+
+impl E2PortFactory for LinkE2 {
+    fn open(&self, _case: &dyn E2Case, _setup: &E2Setup) -> Result<Box<dyn E2Port + Send>, String> {
+        let deadline = std::time::Instant::now() + self.open_timeout;
+        match self.endpoint.open(deadline) {
+            Ok(p) => Ok(Box::new(p)),
+            Err(e) => Err(format!("{}: {e}", self.endpoint.describe())),
+        }
+    }
+
+    fn dut_name(&self) -> String {
+        self.endpoint.describe()
+    }
+}
+
 /// What to run against an E2 node or a near-RT RIC.
 pub struct E2RunPlan {
     pub side: E2Side,

@@ -62,6 +62,13 @@ enum SimCommand {
     /// The simulated O-RU, answering the harness over a network interface
     /// (or UDP); prints "ready" once it listens.
     Oru(SimOruArgs),
+    /// The simulated E2 node, connecting to a near-RT RIC over SCTP (again
+    /// whenever its association ends); prints "ready" once connected.
+    #[command(name = "e2node")]
+    E2node(harness::e2sim::NodeArgs),
+    /// The simulated near-RT RIC, accepting E2 nodes over SCTP; prints
+    /// "ready" once it listens.
+    Ric(harness::e2sim::RicArgs),
 }
 
 /// Where a real-time link goes: an interface, or a pair of UDP endpoints.
@@ -219,6 +226,17 @@ struct RunArgs {
     /// Simulated near-RT RIC variant (e2-ric): "none" (conformant) or a deliberate fault.
     #[arg(long, default_value = "none")]
     ric_variant: RicFault,
+    /// e2-ric: the near-RT RIC under test at ADDR:PORT instead of the
+    /// simulator (the harness, as an E2 node, connects afresh for every case).
+    #[arg(long, value_name = "ADDR:PORT", conflicts_with = "e2_listen")]
+    e2_connect: Option<std::net::SocketAddr>,
+    /// e2-node: listen at ADDR:PORT for the E2 node under test instead of the
+    /// simulator (the node connects, and again after every case).
+    #[arg(long, value_name = "ADDR:PORT")]
+    e2_listen: Option<std::net::SocketAddr>,
+    /// E2 over a real association: SCTP and its UDP encapsulation ports.
+    #[command(flatten)]
+    sctp: harness::e2sim::SctpArgs,
     /// Simulated O-RU variant: "none" (conformant) or a deliberate fault.
     #[arg(long, default_value = "none", value_parser = parse_fault)]
     ru_variant: OruFault,
@@ -395,6 +413,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Bench(a) => cmd_bench(a),
         Command::Sim(SimCommand::Oru(a)) => cmd_sim_oru(a),
+        Command::Sim(SimCommand::E2node(a)) => harness::e2sim::node_cli(&a),
+        Command::Sim(SimCommand::Ric(a)) => harness::e2sim::ric_cli(&a),
         Command::E2(c) => e2cmd::run(c),
         Command::Matrix(a) => cmd_matrix(a),
     };
@@ -543,8 +563,16 @@ fn run_ofh(
     opts: runner::RunOptions,
     reporters: &mut [&mut dyn Reporter],
 ) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
-    if a.e2ap.is_some() || a.node_variant != NodeFault::None || a.ric_variant != RicFault::None {
-        return Err("--e2ap, --node-variant and --ric-variant belong to the E2 suites (--suite e2-node|e2-ric)".into());
+    if a.e2ap.is_some()
+        || a.node_variant != NodeFault::None
+        || a.ric_variant != RicFault::None
+        || a.e2_connect.is_some()
+        || a.e2_listen.is_some()
+    {
+        return Err(
+            "--e2ap, --node-variant, --ric-variant, --e2-connect and --e2-listen belong to the E2 suites (--suite e2-node|e2-ric)"
+                .into(),
+        );
     }
     let mut setup = match profile {
         Some(p) => profile_setup(p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
@@ -640,9 +668,9 @@ fn run_e2(
     opts: runner::RunOptions,
     reporters: &mut [&mut dyn Reporter],
 ) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
-    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.use_link || a.replay.is_some() {
+    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.replay.is_some() {
         return Err(format!(
-            "--ru-variant, --interface, --udp-*, --link and --replay belong to the fronthaul suite, not {}",
+            "--ru-variant, --interface, --udp-bind/--udp-peer and --replay belong to the fronthaul suite, not {}",
             side.suite()
         )
         .into());
@@ -651,6 +679,34 @@ fn run_e2(
     plan.setup = e2_setup(profile, side, a.e2ap)?;
     if let Some(e2) = profile.and_then(|p| p.pixit.e2.as_ref()) {
         plan.setup.ppid = e2.ppid;
+    }
+    // The DUT's address: given, or the profile's with --link.
+    let profile_addr = || profile.and_then(|p| p.pixit.e2.as_ref()).map(|e2| e2.sctp);
+    let addr = match (side, a.e2_connect, a.e2_listen) {
+        (E2Side::Node, Some(_), _) => {
+            return Err("--e2-connect: an E2 node connects to its RIC; give --e2-listen for e2-node".into());
+        }
+        (E2Side::Ric, _, Some(_)) => {
+            return Err("--e2-listen: the harness connects to a RIC; give --e2-connect for e2-ric".into());
+        }
+        (_, Some(x), _) | (_, _, Some(x)) => Some(x),
+        (_, None, None) if a.use_link => Some(profile_addr().ok_or("--link: the profile gives no [pixit.e2] sctp")?),
+        _ => None,
+    };
+    if let Some(addr) = addr {
+        if a.node_variant != NodeFault::None || a.ric_variant != RicFault::None {
+            return Err("--node-variant/--ric-variant select the in-process simulators; give --variant to `harness sim e2node|ric` instead".into());
+        }
+        let transport = a.sctp.transport()?;
+        let endpoint = match side {
+            E2Side::Ric => harness::e2port::E2Endpoint::ric_under_test(transport, addr),
+            E2Side::Node => harness::e2port::E2Endpoint::node_under_test(transport, addr)
+                .map_err(|e| format!("--e2-listen {addr}: {e}"))?,
+        };
+        plan.port = Some(std::sync::Arc::new(harness::e2run::LinkE2 {
+            endpoint,
+            open_timeout: std::time::Duration::from_secs(30),
+        }));
     }
     plan.node_fault = a.node_variant;
     plan.ric_fault = a.ric_variant;

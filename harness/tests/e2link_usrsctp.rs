@@ -92,6 +92,22 @@ fn usrsctp_100_kb_messages_arrive_whole() {
     assert!(node.expect(soon()).unwrap().data == big);
 }
 
+/// Larger than usrsctp's default send buffer, which would refuse it.
+#[test]
+#[ignore = "needs libusrsctp"]
+fn usrsctp_messages_of_megabytes_are_sent_and_arrive_whole() {
+    let t = udp();
+    let (node, ric, _l) = pair(&t, 36511);
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    node.send(2, PPID_E2_CP, &big).unwrap();
+    let m = ric.expect(soon()).unwrap();
+    assert_eq!((m.stream, m.data.len()), (2, big.len()));
+    assert!(m.data == big);
+    // Accepted sockets have the same send buffer.
+    ric.send(0, PPID_E2_CP, &big).unwrap();
+    assert!(node.expect(soon()).unwrap().data == big);
+}
+
 #[test]
 #[ignore = "needs libusrsctp"]
 fn usrsctp_peer_shutdown_and_abort_are_events() {

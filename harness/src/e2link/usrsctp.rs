@@ -588,8 +588,14 @@ fn setopt<T>(api: &Api, so: Sock, level: c_int, name: c_int, value: &T, what: &s
     Ok(())
 }
 
+/// Send buffer of every socket. A non-blocking send refuses (EMSGSIZE) a
+/// message larger than the send buffer, and usrsctp's default (256 KiB) is
+/// less than a large E2SM-KPM indication; it is a limit, not an allocation.
+const SEND_BUFFER: c_int = 4 << 20;
+
 /// Options every socket gets (accepted ones inherit them from the listener).
 fn configure(api: &Api, so: Sock, config: &SctpConfig) -> Result<(), LinkError> {
+    setopt(api, so, libc::SOL_SOCKET, libc::SO_SNDBUF, &SEND_BUFFER, "SO_SNDBUF")?;
     let on: c_int = 1;
     setopt(api, so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, "SCTP_RECVRCVINFO")?;
     setopt(api, so, IPPROTO_SCTP, SCTP_NODELAY, &on, "SCTP_NODELAY")?;
