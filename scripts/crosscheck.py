@@ -227,6 +227,111 @@ def cplane_differential(root, seed, count):
     return lines, failures
 
 
+# ---------------------------------------------------------------------------
+# IEEE 1588 (PTP): property-generated messages of every type our codec types
+# (plus Signaling and Management with raw bodies) over Ethernet, VLAN-tagged
+# Ethernet and IPv4/UDP, checked field by field against tshark's PTP
+# dissector. The frames come from `cargo run --example gen_ptp`; the values
+# tshark should show are our own decode of those frames.
+
+PTP_FRAMES = 2400
+
+# tshark 4.0.17 types every PTP timestamp's nanoseconds as FT_INT32 except
+# Follow_Up's (FT_UINT32), so a value of 2^31 or more (not conformant, but
+# kept as sent) shows negative; IEEE 1588-2019 5.3.3 makes it UInteger32.
+# Those fields are compared as the 32 bits tshark read.
+PTP_INT32_NANOS = {
+    "ptp.v2.sdr.origintimestamp.nanoseconds",
+    "ptp.v2.pdrq.origintimestamp.nanoseconds",
+    "ptp.v2.pdrs.requestreceipttimestamp.nanoseconds",
+    "ptp.v2.pdfu.responseorigintimestamp.nanoseconds",
+    "ptp.v2.dr.receivetimestamp.nanoseconds",
+    "ptp.v2.an.origintimestamp.nanoseconds",
+}
+
+
+def ptp_value(field, text):
+    """The wire value behind tshark's -T fields text for a PTP field."""
+    text = text.strip()
+    if text in ("True", "False"):
+        return int(text == "True")
+    if field == "ptp.v2.correction.subns":
+        # The low 16 bits of correctionField as a double (bits / 2^16),
+        # printed to 15 significant digits: scale back to the bit count,
+        # which must come out whole.
+        scaled = float(text) * 65536
+        return round(scaled) if abs(scaled - round(scaled)) < 1e-6 else scaled
+    v = int(text, 0)
+    if field == "ptp.v2.correction.ns":
+        # tshark 4.0.17 shifts the signed correctionField right by 16 (an
+        # arithmetic shift: floor) but stores it in an FT_UINT64 field, so a
+        # negative correction shows as 2^64 + ns; correctionField is
+        # Integer64 (IEEE 1588-2019 5.3.2, 13.3.2.9).
+        return v - (1 << 64) if v >= 1 << 63 else v
+    if field in PTP_INT32_NANOS:
+        return v & 0xFFFF_FFFF
+    return v
+
+
+def ptp_differential(root, seed, count):
+    """Returns (summary lines, failures)."""
+    with tempfile.TemporaryDirectory(prefix="gen_ptp-") as out_dir:
+        pcap = os.path.join(out_dir, "ptp.pcap")
+        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", "gen_ptp", "--",
+                              pcap, str(seed), str(count)], cwd=root, capture_output=True, text=True)
+        if res.returncode != 0:
+            return [], [f"gen_ptp failed ({res.returncode}): {res.stderr[-500:]}"]
+        spec = json.load(open(pcap + ".json"))
+        fields = sorted({f for fr in spec["frames"] for f in fr["fields"]})
+        cmd = ["tshark", "-n", "-r", pcap]
+        for k, v in spec["prefs"].items():
+            cmd += ["-o", f"{k}:{v}"]
+        cmd += ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                "-e", "frame.number", "-e", "_ws.expert.severity", "-e", "_ws.malformed"]
+        for f in fields:
+            cmd += ["-e", f]
+        rows = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()
+
+    theirs = {}
+    for line in rows:
+        cols = line.split("\t")
+        cols += [""] * (3 + len(fields) - len(cols))
+        theirs[int(cols[0])] = (cols[1], cols[2], {f: [ptp_value(f, v) for v in c.split(",") if v != ""]
+                                                   for f, c in zip(fields, cols[3:])})
+    failures, compared = [], 0
+    agree, disagree = {}, {}
+    for fr in spec["frames"]:
+        n = fr["frame"]
+        bad = []
+        if n not in theirs:
+            bad.append("frame missing from tshark's output")
+        else:
+            severity, malformed, got = theirs[n]
+            # _ws.expert.severity 8388608 = error (malformed)
+            if malformed or any(int(x, 0) >= 8388608 for x in severity.split(",") if x):
+                bad.append(f"tshark reports an error (severity {severity})")
+            for f, want in fr["fields"].items():
+                have = got.get(f, [])
+                compared += len(want)
+                if have != want:
+                    bad.append(f"{f}: ours {want} tshark {have}")
+        for item in fr["items"]:
+            (disagree if bad else agree)[item] = (disagree if bad else agree).get(item, 0) + 1
+        failures += [f"gen_ptp frame {n} ({', '.join(fr['items'])}): {b}" for b in bad]
+    if len(theirs) != len(spec["frames"]):
+        failures.append(f"gen_ptp: {len(spec['frames'])} frames generated, {len(theirs)} in tshark's output")
+    items = sorted(set(agree) | set(disagree))
+    # The representations converted above, to show they were exercised.
+    values = [(f, v) for fr in spec["frames"] for f, vs in fr["fields"].items() for v in vs]
+    negative = sum(1 for f, v in values if f == "ptp.v2.correction.ns" and v < 0)
+    high_nanos = sum(1 for f, v in values if f in PTP_INT32_NANOS and v >= 1 << 31)
+    lines = [f"PTP differential (seed {seed}): {len(spec['frames'])} generated frames, "
+             f"{compared} field values compared with tshark ({negative} negative correctionFields, "
+             f"{high_nanos} nanoseconds of 2^31 or more)"]
+    lines.append("  " + "; ".join(f"{i}: {agree.get(i, 0)}/{agree.get(i, 0) + disagree.get(i, 0)}" for i in items))
+    return lines, failures
+
+
 JUNIT_XSD_SDIST = "pytest==8.3.5"
 JUNIT_XSD_MEMBER = "pytest-8.3.5/testing/example_scripts/junit-10.xsd"
 
@@ -313,11 +418,37 @@ def e2_capture_check(harness):
             f"checksums and message names compared with tshark, {len(bad)} disagreements"], bad
 
 
+def finish(failures):
+    if failures:
+        print(f"\ncrosscheck: {len(failures)} disagreement(s):")
+        for f in failures[:60]:
+            print("  " + f)
+        sys.exit(1)
+    print("crosscheck: all agree")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--harness", required=True)
-    ap.add_argument("--shared", required=True)
+    ap.add_argument("--harness")
+    ap.add_argument("--shared")
+    ap.add_argument("--only", choices=["cplane", "ptp"],
+                    help="run one generated-frame differential alone (needs neither --harness nor --shared)")
+    ap.add_argument("--seed", type=int, help="generator seed for --only (default: CPLANE_SEED / PTP_SEED, else 1)")
+    ap.add_argument("--frames", type=int, help=f"frames for --only ptp (default {PTP_FRAMES})")
     a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if a.only:
+        env_seed = int(os.environ.get(f"{a.only.upper()}_SEED", "1"))
+        seed = env_seed if a.seed is None else a.seed
+        if a.only == "ptp":
+            lines, bad = ptp_differential(root, seed, a.frames or PTP_FRAMES)
+        else:
+            lines, bad = cplane_differential(root, seed, 280)
+        print("\n".join(lines))
+        finish(bad)
+        return
+    if not (a.harness and a.shared):
+        ap.error("--harness and --shared are required unless --only is given")
     failures = []
     have_shared = os.path.isdir(a.shared)
 
@@ -399,8 +530,12 @@ def main():
 
     # C-plane: every section type and the extensions tshark dissects, from
     # property-generated frames (see cplane_differential).
-    lines, bad = cplane_differential(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                     int(os.environ.get("CPLANE_SEED", "1")), 280)
+    lines, bad = cplane_differential(root, int(os.environ.get("CPLANE_SEED", "1")), 280)
+    print("\n".join(lines))
+    failures += bad[:20]
+
+    # PTP: every message type over Ethernet and UDP (see ptp_differential).
+    lines, bad = ptp_differential(root, int(os.environ.get("PTP_SEED", "1")), PTP_FRAMES)
     print("\n".join(lines))
     failures += bad[:20]
 
@@ -443,12 +578,7 @@ def main():
     else:
         print(f"SKIPPED: malformed capture check: {bad_cap} is absent")
 
-    if failures:
-        print(f"\ncrosscheck: {len(failures)} disagreement(s):")
-        for f in failures[:60]:
-            print("  " + f)
-        sys.exit(1)
-    print("crosscheck: all agree")
+    finish(failures)
 
 
 if __name__ == "__main__":

@@ -180,7 +180,8 @@ impl Header {
         self.flags & flags::PTP_TIMESCALE != 0
     }
 
-    /// correctionField in nanoseconds (the 2^-16 fraction truncated).
+    /// correctionField in whole nanoseconds, rounded down (an arithmetic
+    /// shift: -0.5 ns gives -1), so the low 16 bits add a non-negative fraction.
     pub fn correction_ns(&self) -> i64 {
         self.correction >> 16
     }
