@@ -507,7 +507,7 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         lab: reports::LabInfo::default(),
     };
     let mut log = EventLog::create(&dir.join("events.jsonl"))?;
-    let mut progress = Progress;
+    let mut progress = Progress::new();
     let mut reporters: Vec<&mut dyn Reporter> = vec![&mut files, &mut log];
     if !a.quiet {
         reporters.push(&mut progress);

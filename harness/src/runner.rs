@@ -71,21 +71,67 @@ impl Reporter for ReportFiles {
     }
 }
 
-/// Progress on standard error, one line per case.
-pub struct Progress;
+/// Progress on standard error, one line per finished case; on a terminal
+/// also a bar of cases done with the ones running (none in a CI log).
+#[derive(Default)]
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    running: Vec<&'static str>,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn line(done: usize, total: usize, case: &CaseResult) -> String {
+        format!(
+            "[{}/{}] {:<22} {:<14} {:>6.2}s",
+            done,
+            total,
+            case.meta.id,
+            reports::case_state(case, false).label().to_uppercase(),
+            case.duration_s
+        )
+    }
+}
 
 impl Reporter for Progress {
     fn on_event(&mut self, event: &Event<'_>) -> io::Result<()> {
-        if let Event::CaseFinished { done, total, case, .. } = event {
-            let state = reports::case_state(case, false);
-            eprintln!(
-                "[{}/{}] {:<22} {:<14} {:>6.2}s",
-                done,
-                total,
-                case.meta.id,
-                state.label().to_uppercase(),
-                case.duration_s
-            );
+        use std::io::IsTerminal;
+        match event {
+            Event::RunStarted { run } if io::stderr().is_terminal() => {
+                let bar = indicatif::ProgressBar::new(run.cases.len() as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} cases {elapsed_precise} {wide_msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                self.bar = Some(bar);
+            }
+            Event::CaseStarted { id, .. } => {
+                self.running.push(id);
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("running {}", self.running.join(" ")));
+                }
+            }
+            Event::CaseFinished { done, total, case, .. } => {
+                self.running.retain(|id| *id != case.meta.id);
+                let line = Self::line(*done, *total, case);
+                match &self.bar {
+                    Some(bar) => {
+                        bar.println(line);
+                        bar.set_position(*done as u64);
+                        bar.set_message(format!("running {}", self.running.join(" ")));
+                    }
+                    None => eprintln!("{line}"),
+                }
+            }
+            Event::RunFinished { .. } => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
