@@ -22,6 +22,7 @@
 //! Every type serialises to JSON (serde) and back.
 
 pub mod aper;
+pub mod framing;
 mod generated;
 pub mod random;
 mod support;

@@ -4,12 +4,16 @@
 //! and reports a misleading EBADF; [`probe`] opens a socket itself first and
 //! says plainly what is wrong and what to use instead.
 //!
-//! Known limit of `sctp-rs` 0.3.1: it reads into a 4096-byte buffer and does
-//! not report MSG_EOR, so a message larger than 4 KiB arrives as several
-//! messages. Sends are queued to the stack thread; a send that fails there
-//! shows up as [`Down::Failed`].
+//! `sctp-rs` 0.3.1 reads into a 4096-byte buffer and does not report
+//! MSG_EOR, so a message larger than 4 KiB arrives in pieces: for the E2
+//! PPIDs the pieces are joined again by the length the E2AP-PDU's header
+//! gives ([`codecs::e2ap::framing`]); other PPIDs get the pieces as read.
+//! (This machine's kernel has no SCTP, so the joining is tested on its own,
+//! not through a kernel socket.) Sends are queued to the stack thread; a
+//! send that fails there shows up as [`Down::Failed`].
 
 use super::{AssocLink, Association, Down, E2Transport, Event, LinkError, Listener, Message, SctpConfig};
+use codecs::e2ap::framing::PieceJoiner;
 use sctp_rs::{
     AssocChangeState, ConnectedSocket, Event as SctpEvent, Notification, NotificationOrData, SendData, SendInfo,
     Socket, SocketToAssociation, SubscribeEventAssocId,
@@ -174,6 +178,9 @@ impl AssocLink for KernelLink {
 /// Linux's SCTP_ABORT send flag (linux/sctp.h).
 const SCTP_ABORT: u16 = 1 << 2;
 
+/// The most `sctp-rs` 0.3.1 reads from the socket at once.
+const SCTP_RS_READ: usize = 4096;
+
 /// Start the reader and writer tasks of a connected socket (on the stack
 /// thread) and wrap it.
 fn start(stack: &Arc<Stack>, conn: ConnectedSocket, peer: String, streams: u16) -> Association {
@@ -184,15 +191,29 @@ fn start(stack: &Arc<Stack>, conn: ConnectedSocket, peer: String, streams: u16) 
         let conn = conn.clone();
         let events = events.clone();
         async move {
+            // The binding reads 4 KiB at a time and drops MSG_EOR: an E2AP
+            // message's pieces are joined by the length its header gives.
+            let mut joiner = PieceJoiner::new(SCTP_RS_READ);
             loop {
                 let ev = match conn.sctp_recv().await {
                     Ok(NotificationOrData::Data(d)) => match d.rcv_info {
-                        Some(info) => Event::Message(Message {
-                            stream: info.sid,
+                        Some(info) => {
                             // The kernel hands the PPID over as it is on the wire.
-                            ppid: u32::from_be(info.ppid),
-                            data: d.payload,
-                        }),
+                            let ppid = u32::from_be(info.ppid);
+                            let data = if super::is_e2_ppid(ppid) {
+                                match joiner.push(&d.payload) {
+                                    Some(whole) => whole,
+                                    None => continue,
+                                }
+                            } else {
+                                d.payload
+                            };
+                            Event::Message(Message {
+                                stream: info.sid,
+                                ppid,
+                                data,
+                            })
+                        }
                         // recvmsg() returned 0: end of the association.
                         None if d.payload.is_empty() => Event::Down(Down::PeerShutdown),
                         None => Event::Message(Message {
