@@ -2,12 +2,13 @@
 //! under every version (bytes, values and JSON), are valid for version
 //! detection under their own version, and every truncation of them is an
 //! error, never a panic; the KPM v02.03/v03.00 TimeStamp skew is detected and
-//! named.
+//! named; the JSON names of PrintableStrings are all listed.
 
 use codecs::e2ap::random::Rng;
 use codecs::e2sm::kpm::{self, KpmPayloadKind, KpmVersion};
 use codecs::e2sm::rc::{self, RcPayloadKind, RcVersion};
 use proptest::prelude::*;
+use serde_json::Value;
 
 fn kpm_round_trip(v: KpmVersion, kind: KpmPayloadKind, seed: u64) {
     let mut r = Rng::new(seed);
@@ -191,4 +192,42 @@ fn deeply_nested_ran_parameters_are_an_error_not_a_stack_overflow() {
     let e = rc::decode_control_message(RcVersion::V1_03, &deep).unwrap_err();
     assert!(e.to_string().contains("nesting"), "{e}");
     assert!(rc::detect_version(RcPayloadKind::ControlMessage, &deep)[0].1.is_err());
+}
+
+/// Strings of a payload's JSON outside `printable` that are not the other
+/// string forms: hex (OCTET STRING, a BIT STRING's "hex"), an ENUMERATED item
+/// (CamelCase) or a non-finite REAL.
+fn unlisted_strings(v: &Value, key: &str, printable: &[&str], out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if !printable.contains(&key) => {
+            let hex = s.len() % 2 == 0 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+            let item = s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric());
+            if !(hex || item || ["nan", "inf", "-inf"].contains(&s.as_str())) {
+                out.push(format!("{key}: {s:?}"));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|x| unlisted_strings(x, key, printable, out)),
+        Value::Object(m) => m.iter().for_each(|(k, x)| unlisted_strings(x, k, printable, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn printable_fields_name_every_printable_string() {
+    let mut unlisted = Vec::new();
+    for seed in 0..100 {
+        let mut r = Rng::new(seed);
+        for v in KpmVersion::ALL {
+            for &kind in KpmPayloadKind::ALL {
+                let p = serde_json::to_value(kpm::random_payload(&mut r, v, kind)).unwrap();
+                unlisted_strings(&p, "", kpm::PRINTABLE_FIELDS, &mut unlisted);
+            }
+        }
+        for &kind in RcPayloadKind::ALL {
+            let p = serde_json::to_value(rc::random_payload(&mut r, RcVersion::V1_03, kind)).unwrap();
+            unlisted_strings(&p, "", rc::PRINTABLE_FIELDS, &mut unlisted);
+        }
+    }
+    assert!(unlisted.is_empty(), "{:?}", &unlisted[..unlisted.len().min(10)]);
+    assert!(kpm::PRINTABLE_FIELDS.contains(&"sender_name") && !kpm::PRINTABLE_FIELDS.contains(&"collet_start_time"));
 }

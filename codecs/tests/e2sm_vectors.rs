@@ -359,3 +359,21 @@ fn real_values_decode_from_asn1tools_encodings_and_re_encode_identically() {
     }
     assert_eq!(kpm::encode_indication_message(v, &m).unwrap(), bytes);
 }
+
+#[test]
+fn octets_read_from_an_annotated_object_by_its_hex() {
+    // What `harness e2 decode` writes for octets it decodes further: the hex
+    // is what is encoded, whatever is beside it.
+    let annotated = r#"{"IndicationHeader":{"indication_header_formats":{"IndicationHeaderFormat1":{
+        "collet_start_time":{"hex":"e8a1b2c3","decoded":{"sm":"E2SM-KPM","payload":[1,2]}},
+        "sender_name":"gNB-1","vendor_name":"ACME"}}}}"#;
+    let p: KpmPayload<'_> = serde_json::from_str(annotated).unwrap();
+    assert_eq!(
+        kpm::encode(KpmVersion::V2_03, &p).unwrap(),
+        unhex("0ae8a1b2c3000005674e422d310841434d45")
+    );
+    let e = serde_json::from_str::<KpmPayload<'_>>(&annotated.replace(r#""hex":"e8a1b2c3","#, "")).unwrap_err();
+    assert!(e.to_string().contains("missing field `hex`"), "{e}");
+    let e = serde_json::from_str::<KpmPayload<'_>>(&annotated.replace("e8a1b2c3", "e8a1b2c")).unwrap_err();
+    assert!(e.to_string().contains("odd number of hex digits"), "{e}");
+}

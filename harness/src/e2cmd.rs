@@ -1,21 +1,29 @@
-//! `harness e2`: decode E2AP PDUs (ALIGNED PER) to a readable tree or JSON,
-//! and encode JSON back to PER.
+//! `harness e2`: decode E2AP PDUs and E2SM payloads (ALIGNED PER) to a
+//! readable tree or JSON, with the service model payloads inside E2AP
+//! messages decoded in place, and encode JSON back to PER.
+
+mod sm;
+mod tree;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use codecs::e2ap::{self, E2apPdu, E2apVersion, IE_NAMES};
+use codecs::e2ap::{self, E2apPdu, E2apVersion};
 use serde_json::Value;
+use sm::{Kind, Nested, NestedCx, Sm, SmVersion};
+use tree::{Node, render, render_octets};
 
 #[derive(Subcommand)]
 pub enum E2Command {
-    /// Decode E2AP-PDUs (ALIGNED PER): from hex on the command line, a file
-    /// (hex, one message a line, or raw binary) or standard input ("-").
+    /// Decode E2AP-PDUs (ALIGNED PER), their service model payloads decoded in
+    /// place, or with --sm bare E2SM payloads: from hex on the command line, a
+    /// file (hex, one message a line, or raw binary) or standard input ("-").
     Decode(DecodeArgs),
-    /// Encode E2AP-PDUs from JSON (the `decode --json` form, or a bare PDU;
-    /// several values in a row give one message each) to ALIGNED PER hex.
+    /// Encode E2AP-PDUs or E2SM payloads from JSON (the `decode --json` forms,
+    /// or a bare PDU; several values in a row give one message each) to
+    /// ALIGNED PER hex.
     Encode(EncodeArgs),
     /// Smoke-test an E2 SCTP transport: echo what arrives (--listen) or ping (--connect).
     Ping(harness::e2link::ping::PingArgs),
@@ -35,9 +43,27 @@ pub struct DecodeArgs {
     /// E2AP version: v1, v2, v3, latest, or auto (the newest the message is valid under).
     #[arg(long, default_value = "auto")]
     version: VersionArg,
-    /// JSON ({"version", "valid_under", "pdu"}) instead of the tree; one object a line for several messages.
+    /// JSON ({"version", "valid_under", "pdu"}; with --sm {"sm", "version", "kind", "valid_under", "payload", ...})
+    /// instead of the tree; one object a line for several messages.
     #[arg(long)]
     json: bool,
+    /// The input is a bare service model payload, not an E2AP-PDU: kpm (E2SM-KPM) or rc (E2SM-RC).
+    #[arg(long)]
+    sm: Option<Sm>,
+    /// With --sm, the payload kind: ran-function-definition, event-trigger, action-definition,
+    /// indication-header, indication-message, call-process-id, control-header, control-message,
+    /// control-outcome. Without it every kind of the model is tried.
+    #[arg(long, requires = "sm")]
+    payload: Option<Kind>,
+    /// The service model version (KPM: v2, v3; RC: v1.03), or auto (the newest the payload is valid under).
+    /// With --sm, or with --nested kpm|rc.
+    #[arg(long, default_value = "auto")]
+    sm_version: String,
+    /// E2AP messages: the service model of the payloads in messages that do not name it (RAN function
+    /// definitions name theirs by OID): kpm, rc, auto (the model set up for the RAN function earlier in
+    /// the input, else each model tried), or off (payloads left as hex).
+    #[arg(long, default_value = "auto", conflicts_with = "sm")]
+    nested: Nested,
 }
 
 #[derive(Args)]
@@ -51,6 +77,13 @@ pub struct EncodeArgs {
     /// E2AP version: v1, v2, v3, latest, or auto (the wrapped form's "version", else latest).
     #[arg(long, default_value = "auto")]
     version: VersionArg,
+    /// The values are E2SM payloads of this model (kpm, rc): the E2SM form without its "sm", or a bare
+    /// {"<Kind>": value}. The E2SM form (with "sm") is recognised without it.
+    #[arg(long)]
+    sm: Option<Sm>,
+    /// E2SM version for E2SM values (KPM: v2, v3; RC: v1.03); default: the value's "version", else the newest.
+    #[arg(long)]
+    sm_version: Option<String>,
     /// Raw bytes instead of hex (messages back to back).
     #[arg(long)]
     binary: bool,
@@ -173,7 +206,65 @@ fn messages(bytes: Vec<u8>) -> Vec<Message> {
         .collect()
 }
 
+/// What the input of `decode` is.
+enum Mode {
+    E2ap {
+        version: VersionArg,
+        nested: Nested,
+        sm_version: Option<SmVersion>,
+    },
+    Sm {
+        sm: Sm,
+        kind: Option<Kind>,
+        version: Option<SmVersion>,
+    },
+}
+
+impl Mode {
+    /// The mode the arguments ask for; Err for a combination that makes no sense.
+    fn of(a: &DecodeArgs) -> Result<Mode, String> {
+        let auto = a.sm_version.eq_ignore_ascii_case("auto");
+        let Some(sm) = a.sm else {
+            let sm_version = match (auto, a.nested) {
+                (true, _) => None,
+                (false, Nested::Sm(sm)) => Some(SmVersion::parse(sm, &a.sm_version)?),
+                (false, _) => return Err("--sm-version needs --sm, or --nested kpm|rc".into()),
+            };
+            return Ok(Mode::E2ap {
+                version: a.version,
+                nested: a.nested,
+                sm_version,
+            });
+        };
+        if let VersionArg::Fixed(_) = a.version {
+            return Err("--version is the E2AP version; for a service model payload say --sm-version".into());
+        }
+        if let Some(k) = a.payload
+            && !k.defined_by(sm)
+        {
+            return Err(sm::not_defined(sm, k));
+        }
+        let version = if auto {
+            None
+        } else {
+            Some(SmVersion::parse(sm, &a.sm_version)?)
+        };
+        Ok(Mode::Sm {
+            sm,
+            kind: a.payload,
+            version,
+        })
+    }
+}
+
+/// One message decoded: its JSON form and its readable tree.
+struct Shown {
+    json: Node,
+    tree: String,
+}
+
 fn decode(a: DecodeArgs) -> CmdResult {
+    let mode = Mode::of(&a)?;
     let (source, raw) = read_input(a.input.as_deref(), a.file.as_ref())?;
     let from_argument = a.file.is_none() && a.input.as_deref().is_some_and(|i| i != "-");
     let msgs = if from_argument {
@@ -192,28 +283,40 @@ fn decode(a: DecodeArgs) -> CmdResult {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
     let mut shown = 0;
+    // RAN functions set up by earlier messages, for the payloads of later ones.
+    let mut functions = sm::Functions::default();
     for m in &msgs {
         let place = match m.line {
             Some(l) if !from_argument => format!("{source}: line {l}: "),
             _ => String::new(),
         };
-        match m
+        let result = m
             .bytes
             .as_ref()
             .map_err(|e| format!("not hex: {e}"))
-            .and_then(|b| decode_one(b, a.version).map(|d| (b, d)))
-        {
-            Ok((bytes, d)) => {
-                if a.json {
-                    let v = Wrapped {
-                        version: Some(d.version.label().to_string()),
-                        valid_under: d.valid_under.iter().map(|v| v.label().to_string()).collect(),
-                        pdu: d.pdu,
+            .and_then(|b| match &mode {
+                Mode::E2ap {
+                    version,
+                    nested,
+                    sm_version,
+                } => {
+                    let mut cx = NestedCx {
+                        mode: *nested,
+                        version: *sm_version,
+                        functions: &mut functions,
+                        origin: String::new(),
                     };
+                    decode_e2ap(b, *version, m.line.filter(|_| several), &mut cx)
+                }
+                Mode::Sm { sm, kind, version } => decode_sm(b, *sm, *kind, *version),
+            });
+        match result {
+            Ok(d) => {
+                if a.json {
                     if several {
-                        serde_json::to_writer(&mut out, &v)?;
+                        serde_json::to_writer(&mut out, &d.json)?;
                     } else {
-                        serde_json::to_writer_pretty(&mut out, &v)?;
+                        serde_json::to_writer_pretty(&mut out, &d.json)?;
                     }
                     writeln!(out)?;
                 } else {
@@ -223,7 +326,7 @@ fn decode(a: DecodeArgs) -> CmdResult {
                     if several {
                         writeln!(out, "# {}", place.trim_end_matches(": "))?;
                     }
-                    write!(out, "{}", d.tree(bytes))?;
+                    write!(out, "{}", d.tree)?;
                 }
                 shown += 1;
             }
@@ -239,6 +342,52 @@ fn decode(a: DecodeArgs) -> CmdResult {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// An E2AP-PDU, its service model payloads decoded in place.
+fn decode_e2ap(bytes: &[u8], version: VersionArg, line: Option<usize>, cx: &mut NestedCx<'_>) -> Result<Shown, String> {
+    let d = decode_one(bytes, version)?;
+    let mut pdu = Node::of(&d.pdu);
+    let name = d.pdu.message_name().unwrap_or("message");
+    cx.origin = match line {
+        Some(l) => format!("the {name} on line {l}"),
+        None => format!("the {name}"),
+    };
+    sm::annotate(&mut pdu, cx);
+    let json = Node::Map(vec![
+        ("version".into(), Node::str(d.version.label())),
+        (
+            "valid_under".into(),
+            Node::strings(&d.valid_under.iter().map(|v| v.label()).collect::<Vec<_>>()),
+        ),
+        ("pdu".into(), pdu),
+    ]);
+    let tree = d.tree(bytes, json.get("pdu").unwrap_or(&Node::Null));
+    Ok(Shown { json, tree })
+}
+
+/// A bare service model payload, of `kind` or of the first kind it is wholly.
+fn decode_sm(bytes: &[u8], sm: Sm, kind: Option<Kind>, version: Option<SmVersion>) -> Result<Shown, String> {
+    let (d, valid_as) = match kind {
+        Some(k) => (sm::decode(sm, k, version, bytes)?, None),
+        None => {
+            let (d, kinds) = sm::decode_any(sm, version, bytes)?;
+            (d, Some(kinds))
+        }
+    };
+    if let Err(f) = &d.payload {
+        let mut why = format!("not {} {} under {}: {}", sm.label(), d.kind.name(), d.version, f.error);
+        let valid = sm::detect_kinds(sm, version, bytes).valid;
+        if !valid.is_empty() {
+            let kinds: Vec<_> = valid.iter().map(|(k, _)| k.name()).collect();
+            why += &format!(" (it is wholly valid as: {})", kinds.join(", "));
+        }
+        return Err(why);
+    }
+    Ok(Shown {
+        json: d.node(valid_as.as_deref(), None),
+        tree: d.tree(bytes.len(), valid_as.as_deref()),
     })
 }
 
@@ -280,7 +429,9 @@ fn decode_one(bytes: &[u8], version: VersionArg) -> Result<Decoded, String> {
 }
 
 impl Decoded {
-    fn tree(&self, bytes: &[u8]) -> String {
+    /// The readable form; `json` is the PDU's JSON form with its service
+    /// model payloads decoded in place.
+    fn tree(&self, bytes: &[u8], json: &Node) -> String {
         let mut s = String::new();
         let valid = if self.valid_under.is_empty() {
             "none".to_string()
@@ -300,7 +451,6 @@ impl Decoded {
         for (v, why) in &self.partings {
             s += &format!("  not {v}: {why}\n");
         }
-        let json = Node::of(&self.pdu);
         let Some((kind, body)) = json.single() else {
             return s;
         };
@@ -310,7 +460,7 @@ impl Decoded {
             "UnsuccessfulOutcome" => "unsuccessfulOutcome",
             _ => {
                 s += &format!("{kind}\n");
-                render(&mut s, 1, body, "");
+                render(&mut s, 1, body, "", tree::E2AP_TEXT);
                 return s;
             }
         };
@@ -326,238 +476,21 @@ impl Decoded {
                 s += "  not a message of this version; raw:\n";
                 render_octets(&mut s, 2, u.get("value").and_then(Node::as_str).unwrap_or(""));
             }
-            Some((_, msg)) => render(&mut s, 1, msg, ""),
+            Some((_, msg)) => render(&mut s, 1, msg, "", tree::E2AP_TEXT),
             None => {}
         }
         s
     }
 }
 
-// ---- the tree --------------------------------------------------------------------------
-
-/// The serde form of a PDU with the components in their ASN.1 order
-/// (serde_json's `Value` sorts object keys).
-enum Node {
-    Null,
-    Bool(bool),
-    Num(String),
-    Str(String),
-    List(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
-
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Node;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_unit<E>(self) -> Result<Node, E> {
-                Ok(Node::Null)
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
-                Ok(Node::Bool(b))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
-                Ok(Node::Num(n.to_string()))
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
-                Ok(Node::Num(n.to_string()))
-            }
-            fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
-                Ok(Node::Num(n.to_string()))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Node, E> {
-                Ok(Node::Str(s.to_string()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-                let mut v = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    v.push(x);
-                }
-                Ok(Node::List(v))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-                let mut v = Vec::new();
-                while let Some(kv) = a.next_entry()? {
-                    v.push(kv);
-                }
-                Ok(Node::Map(v))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl Node {
-    fn of(pdu: &E2apPdu<'_>) -> Node {
-        serde_json::to_string(pdu)
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or(Node::Null)
-    }
-
-    fn get(&self, key: &str) -> Option<&Node> {
-        match self {
-            Node::Map(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            Node::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The only key of a one-key object (a Rust enum variant in serde's form).
-    fn single(&self) -> Option<(&str, &Node)> {
-        match self {
-            Node::Map(m) if m.len() == 1 => Some((m[0].0.as_str(), &m[0].1)),
-            _ => None,
-        }
-    }
-
-    /// A ProtocolIE-Field: `{"criticality", "value": {Variant: ...}}`.
-    fn ie_field(&self) -> Option<(&str, &str, &Node)> {
-        let Node::Map(m) = self else { return None };
-        if m.len() != 2 {
-            return None;
-        }
-        let crit = self.get("criticality")?.as_str()?;
-        let (variant, value) = self.get("value")?.single()?;
-        Some((crit, variant, value))
-    }
-}
-
-/// The PrintableString components; every other string that is all hex is an
-/// OCTET STRING (enumerated values are CamelCase names).
-const TEXT_FIELDS: [&str; 3] = ["ran_function_oid", "amf_name", "mme_name"];
-
-fn is_octets(key: &str, s: &str) -> bool {
-    !TEXT_FIELDS.contains(&key)
-        && s.len().is_multiple_of(2)
-        && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// Octets up to this many are shown on the line of their name.
-const INLINE_OCTETS: usize = 32;
-
-fn pad(n: usize) -> String {
-    "  ".repeat(n)
-}
-
-/// A scalar on one line, or `None` for objects and lists.
-fn scalar(key: &str, v: &Node) -> Option<String> {
-    Some(match v {
-        Node::Null => "null".into(),
-        Node::Bool(b) => b.to_string(),
-        Node::Num(n) => n.clone(),
-        Node::Str(s) if is_octets(key, s) => {
-            if s.len() > 2 * INLINE_OCTETS {
-                return None;
-            }
-            format!("{} octet(s): {s}", s.len() / 2)
-        }
-        Node::Str(s) if TEXT_FIELDS.contains(&key) => format!("{s:?}"),
-        Node::Str(s) => s.clone(),
-        Node::Map(m) if m.len() == 2 && v.get("bits").is_some() && v.get("hex").is_some() => {
-            let bits = v.get("bits").and_then(|b| scalar("", b)).unwrap_or_default();
-            format!(
-                "BIT STRING of {bits} bits: {}",
-                v.get("hex").and_then(Node::as_str).unwrap_or("")
-            )
-        }
-        _ => return None,
-    })
-}
-
-fn render_octets(out: &mut String, depth: usize, hex: &str) {
-    for chunk in hex.as_bytes().chunks(2 * INLINE_OCTETS) {
-        out.push_str(&pad(depth));
-        out.push_str(std::str::from_utf8(chunk).unwrap_or(""));
-        out.push('\n');
-    }
-}
-
-fn ie_label(crit: &str, variant: &str, value: &Node) -> String {
-    let crit = crit.to_lowercase();
-    if variant == "Unknown" {
-        let id = value.get("id").and_then(|i| scalar("", i)).unwrap_or("?".into());
-        return format!("IE {id} (not defined here by this version, criticality {crit})");
-    }
-    match IE_NAMES.iter().find(|(_, _, v)| *v == variant) {
-        Some((id, name, _)) => format!("{name} (IE {id}, criticality {crit})"),
-        None => format!("{variant} (criticality {crit})"),
-    }
-}
-
-/// One line `label: scalar`, or `label` and the value's parts indented below.
-fn render_item(out: &mut String, depth: usize, label: &str, key: &str, v: &Node) {
-    if let Some(s) = scalar(key, v) {
-        out.push_str(&format!("{}{label}: {s}\n", pad(depth)));
-    } else if let Node::Str(hex) = v {
-        // Long octets: the count on this line, the hex below.
-        out.push_str(&format!("{}{label}: {} octet(s)\n", pad(depth), hex.len() / 2));
-        render_octets(out, depth + 1, hex);
-    } else {
-        out.push_str(&format!("{}{label}\n", pad(depth)));
-        render(out, depth + 1, v, key);
-    }
-}
-
-fn render(out: &mut String, depth: usize, v: &Node, key: &str) {
-    if let Some((crit, variant, value)) = v.ie_field() {
-        let label = ie_label(crit, variant, value);
-        if variant == "Unknown" {
-            let hex = value.get("value").and_then(Node::as_str).unwrap_or("");
-            render_item(out, depth, &label, "value", &Node::Str(hex.into()));
-        } else {
-            render_item(out, depth, &label, variant, value);
-        }
-        return;
-    }
-    match v {
-        Node::Map(m) => {
-            for (k, x) in m {
-                // A message's IE list is the message: no level of its own.
-                if k == "protocol_ies" {
-                    render(out, depth, x, k);
-                } else {
-                    render_item(out, depth, k, k, x);
-                }
-            }
-        }
-        Node::List(items) => {
-            for (i, x) in items.iter().enumerate() {
-                if x.ie_field().is_some() {
-                    render(out, depth, x, key);
-                } else {
-                    render_item(out, depth, &format!("[{i}]"), key, x);
-                }
-            }
-        }
-        other => {
-            if let Some(s) = scalar(key, other) {
-                out.push_str(&format!("{}{s}\n", pad(depth)));
-            }
-        }
-    }
-}
-
 // ---- encode ----------------------------------------------------------------------------
 
-/// The `decode --json` form; `encode` reads it back (`valid_under` is for
-/// the reader and ignored).
-#[derive(serde::Serialize, serde::Deserialize)]
+/// The `decode --json` form of an E2AP-PDU, as `encode` reads it back
+/// (`valid_under` is for the reader and ignored, as are the decoded service
+/// model payloads beside their hex).
+#[derive(serde::Deserialize)]
 struct Wrapped {
     version: Option<String>,
-    #[serde(default)]
-    valid_under: Vec<String>,
     pdu: E2apPdu<'static>,
 }
 
@@ -613,9 +546,23 @@ fn encode(a: EncodeArgs) -> CmdResult {
     let mut encoded = Vec::new();
     for (start, end) in values {
         let slice = &text[start..end];
-        let wrapped = serde_json::from_str::<Value>(slice)
-            .ok()
-            .is_some_and(|v| v.get("pdu").is_some());
+        let value = serde_json::from_str::<Value>(slice).ok();
+        if a.sm.is_some() || value.as_ref().is_some_and(sm::is_sm_form) {
+            match sm::encode(slice, a.sm, a.sm_version.as_deref()) {
+                Ok((b, _)) => encoded.push(b),
+                Err(sm::EncodeError::Json(e)) => {
+                    eprintln!("harness e2 encode: {source}: {}", json_error(&text, start, &e));
+                    return Ok(ExitCode::from(1));
+                }
+                Err(sm::EncodeError::Other(e)) => {
+                    let (line, _) = line_col(&text, start);
+                    eprintln!("harness e2 encode: {source}: the value at line {line}: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            continue;
+        }
+        let wrapped = value.is_some_and(|v| v.get("pdu").is_some());
         let result = if wrapped {
             serde_json::from_str::<Wrapped>(slice).map(|w| (w.version, w.pdu))
         } else {

@@ -52,7 +52,7 @@ enum Command {
     /// work together are named up front. Writes matrix.json, matrix.html and
     /// one run folder per pair.
     Matrix(MatrixArgs),
-    /// Decode and encode E2AP messages (ALIGNED PER <-> readable tree or JSON).
+    /// Decode and encode E2AP messages and E2SM payloads (ALIGNED PER <-> readable tree or JSON).
     #[command(subcommand)]
     E2(e2cmd::E2Command),
 }

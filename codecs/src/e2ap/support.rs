@@ -142,10 +142,40 @@ impl Serialize for Octets<'_> {
     }
 }
 
+/// Reads the hex, or an object whose `"hex"` is the hex: the other keys of
+/// such an object are annotations (`harness e2 decode` puts the decoded view
+/// of a service model payload there) and are ignored, so the hex stays
+/// authoritative and an annotated document encodes as it was decoded.
 impl<'de> Deserialize<'de> for Octets<'_> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = <Cow<'de, str>>::deserialize(d)?;
-        unhex(&s).map(Octets::from).map_err(de::Error::custom)
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Octets<'static>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an OCTET STRING: a string of hex digits, or an object with its \"hex\"")
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Self::Value, E> {
+                unhex(s).map(Octets::from).map_err(E::custom)
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> std::result::Result<Self::Value, A::Error> {
+                let mut bytes = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    if k != "hex" {
+                        m.next_value::<de::IgnoredAny>()?;
+                    } else if bytes.is_some() {
+                        return Err(de::Error::duplicate_field("hex"));
+                    } else {
+                        let s = m.next_value::<Cow<'de, str>>()?;
+                        bytes = Some(unhex(&s).map_err(de::Error::custom)?);
+                    }
+                }
+                bytes.map(Octets::from).ok_or_else(|| de::Error::missing_field("hex"))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -42,6 +42,21 @@ impl fmt::Display for RcVersion {
     }
 }
 
+impl std::str::FromStr for RcVersion {
+    type Err = String;
+
+    /// Accepts `v01.03`, `1.03`, `v1`, `1`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        let t = t.trim_start_matches('v');
+        let (major, minor) = t.split_once('.').unwrap_or((t, "03"));
+        match (major.trim_start_matches('0'), minor.trim_start_matches('0')) {
+            ("1", "3") => Ok(RcVersion::V1_03),
+            _ => Err(format!("unknown E2SM-RC version {s:?} (known: v01.03)")),
+        }
+    }
+}
+
 /// The decoding context of the generated codecs.
 pub(crate) type Cx = super::support::Cx<RcVersion>;
 

@@ -12,3 +12,21 @@ pub(crate) mod random;
 
 pub use common::*;
 pub use ies::*;
+
+/// The JSON names (SEQUENCE components, CHOICE alternatives) whose values are
+/// PrintableStrings; every other string of hex digits in the JSON form is an
+/// OCTET STRING. For readers of the JSON that cannot tell them apart by shape.
+pub const PRINTABLE_FIELDS: &[&str] = &[
+    "MeasName",
+    "ValuePrtS",
+    "file_formatversion",
+    "meas_name",
+    "ran_function_description",
+    "ran_function_e2sm_oid",
+    "ran_function_short_name",
+    "ric_event_trigger_style_name",
+    "ric_report_style_name",
+    "sender_name",
+    "sender_type",
+    "vendor_name",
+];

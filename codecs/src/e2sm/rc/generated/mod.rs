@@ -12,3 +12,24 @@ pub(crate) mod random;
 
 pub use common::*;
 pub use ies::*;
+
+/// The JSON names (SEQUENCE components, CHOICE alternatives) whose values are
+/// PrintableStrings; every other string of hex digits in the JSON form is an
+/// OCTET STRING. For readers of the JSON that cannot tell them apart by shape.
+pub const PRINTABLE_FIELDS: &[&str] = &[
+    "ValuePrintableString",
+    "call_process_breakpoint_name",
+    "call_process_type_name",
+    "ran_function_description",
+    "ran_function_e2sm_oid",
+    "ran_function_short_name",
+    "ran_parameter_name",
+    "ric_control_action_name",
+    "ric_control_style_name",
+    "ric_event_trigger_style_name",
+    "ric_insert_indication_name",
+    "ric_insert_style_name",
+    "ric_policy_action_name",
+    "ric_policy_style_name",
+    "ric_report_style_name",
+];
