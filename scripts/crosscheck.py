@@ -159,24 +159,36 @@ def compare(pcap, harness, prefs, decode_args, label):
 # tshark should show come from `cargo run --example gen_cplane` (typed values
 # encoded by our C-plane codec; expectations computed from the typed values).
 
-def cplane_differential(root, seed, count):
-    """Returns (summary lines, failures)."""
-    with tempfile.TemporaryDirectory(prefix="gen_cplane-") as out_dir:
-        pcap = os.path.join(out_dir, "cplane.pcap")
-        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", "gen_cplane", "--",
+def generated_fields(root, example, seed, count, extra=()):
+    """Run `cargo run --example <example> OUT.pcap SEED COUNT` (frames and, in
+    OUT.pcap.json, the values tshark should show) and tshark over the frames:
+    (spec, field names, tshark's rows: frame number, expert severity, the
+    `extra` columns, then one column per field), or (None, error)."""
+    with tempfile.TemporaryDirectory(prefix=f"{example}-") as out_dir:
+        pcap = os.path.join(out_dir, "frames.pcap")
+        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", example, "--",
                               pcap, str(seed), str(count)], cwd=root, capture_output=True, text=True)
         if res.returncode != 0:
-            return [], [f"gen_cplane failed ({res.returncode}): {res.stderr[-500:]}"]
+            return None, f"{example} failed ({res.returncode}): {res.stderr[-500:]}"
         spec = json.load(open(pcap + ".json"))
         fields = sorted({f for fr in spec["frames"] for f in fr["fields"]})
-        args = ["tshark", "-n", "-r", pcap]
+        cmd = ["tshark", "-n", "-r", pcap]
         for k, v in spec["prefs"].items():
-            args += ["-o", f"{k}:{v}"]
-        cmd = args + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
-                      "-e", "frame.number", "-e", "_ws.expert.severity"]
+            cmd += ["-o", f"{k}:{v}"]
+        cmd += ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                "-e", "frame.number", "-e", "_ws.expert.severity", *[a for e in extra for a in ("-e", e)]]
         for f in fields:
             cmd += ["-e", f]
         rows = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()
+    return (spec, fields, rows), None
+
+
+def cplane_differential(root, seed, count):
+    """Returns (summary lines, failures)."""
+    got, err = generated_fields(root, "gen_cplane", seed, count)
+    if err:
+        return [], [err]
+    spec, fields, rows = got
 
     def num(s):
         s = s.strip()
@@ -275,22 +287,10 @@ def ptp_value(field, text):
 
 def ptp_differential(root, seed, count):
     """Returns (summary lines, failures)."""
-    with tempfile.TemporaryDirectory(prefix="gen_ptp-") as out_dir:
-        pcap = os.path.join(out_dir, "ptp.pcap")
-        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", "gen_ptp", "--",
-                              pcap, str(seed), str(count)], cwd=root, capture_output=True, text=True)
-        if res.returncode != 0:
-            return [], [f"gen_ptp failed ({res.returncode}): {res.stderr[-500:]}"]
-        spec = json.load(open(pcap + ".json"))
-        fields = sorted({f for fr in spec["frames"] for f in fr["fields"]})
-        cmd = ["tshark", "-n", "-r", pcap]
-        for k, v in spec["prefs"].items():
-            cmd += ["-o", f"{k}:{v}"]
-        cmd += ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
-                "-e", "frame.number", "-e", "_ws.expert.severity", "-e", "_ws.malformed"]
-        for f in fields:
-            cmd += ["-e", f]
-        rows = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()
+    got, err = generated_fields(root, "gen_ptp", seed, count, extra=("_ws.malformed",))
+    if err:
+        return [], [err]
+    spec, fields, rows = got
 
     theirs = {}
     for line in rows:

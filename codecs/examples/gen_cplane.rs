@@ -26,34 +26,11 @@ use codecs::fronthaul::header::{Direction, RadioAppHeader};
 const K_BUNDLE: u16 = 4;
 const ST6_ANTENNAS: u16 = 2;
 
-struct Rng(u64);
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn bits(&mut self, n: u32) -> u64 {
-        if n >= 64 {
-            self.next()
-        } else {
-            self.next() & ((1 << n) - 1)
-        }
-    }
-
-    fn flag(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-
     /// A w-bit two's complement value.
     fn signed(&mut self, w: u32) -> i16 {
         let lo = -(1i64 << (w - 1));
