@@ -380,7 +380,7 @@ fn decode_sm(bytes: &[u8], sm: Sm, kind: Option<Kind>, version: Option<SmVersion
         let mut why = format!("not {} {} under {}: {}", sm.label(), d.kind.name(), d.version, f.error);
         let valid = sm::detect_kinds(sm, version, bytes).valid;
         if !valid.is_empty() {
-            let kinds: Vec<_> = valid.iter().map(|(k, _)| k.name()).collect();
+            let kinds: Vec<_> = valid.iter().map(|k| k.name()).collect();
             why += &format!(" (it is wholly valid as: {})", kinds.join(", "));
         }
         return Err(why);
@@ -549,7 +549,7 @@ fn encode(a: EncodeArgs) -> CmdResult {
         let value = serde_json::from_str::<Value>(slice).ok();
         if a.sm.is_some() || value.as_ref().is_some_and(sm::is_sm_form) {
             match sm::encode(slice, a.sm, a.sm_version.as_deref()) {
-                Ok((b, _)) => encoded.push(b),
+                Ok(b) => encoded.push(b),
                 Err(sm::EncodeError::Json(e)) => {
                     eprintln!("harness e2 encode: {source}: {}", json_error(&text, start, &e));
                     return Ok(ExitCode::from(1));

@@ -377,8 +377,8 @@ pub fn decode(sm: Sm, kind: Kind, version: Option<SmVersion>, bytes: &[u8]) -> R
 
 /// What `detect_kinds` found.
 pub struct KindsFound {
-    /// The kinds the payload is wholly one of, each with the versions.
-    pub valid: Vec<(Kind, Vec<&'static str>)>,
+    /// The kinds the payload is wholly one of.
+    pub valid: Vec<Kind>,
     /// For every other kind, where it parts from the newest (or given) version.
     pub not: Vec<(Kind, String)>,
 }
@@ -403,19 +403,14 @@ pub fn detect_kinds(sm: Sm, version: Option<SmVersion>, bytes: &[u8]) -> KindsFo
                 .map(|(v, r)| (v.label(), r))
                 .collect(),
         };
-        let ok: Vec<&'static str> = checks
-            .iter()
-            .filter(|(v, r)| r.is_ok() && want.is_none_or(|w| w == *v))
-            .map(|(v, _)| *v)
-            .collect();
-        if ok.is_empty() {
+        if checks.iter().any(|(v, r)| r.is_ok() && want.is_none_or(|w| w == *v)) {
+            valid.push(kind);
+        } else {
             let why = checks
                 .into_iter()
                 .find(|(v, _)| *v == newest)
                 .and_then(|(_, r)| r.err());
             not.push((kind, why.unwrap_or_default()));
-        } else {
-            valid.push((kind, ok));
         }
     }
     KindsFound { valid, not }
@@ -445,7 +440,7 @@ impl SmDecoded {
             m.push(("assumed".into(), Node::str(a)));
         }
         match &self.payload {
-            Ok(p) => m.push(("payload".into(), Node::of(p))),
+            Ok(p) => m.push(("payload".into(), p.clone())),
             Err(f) => {
                 m.push(("error".into(), Node::str(&f.error)));
                 if let Some(o) = f.offset {
@@ -508,9 +503,8 @@ pub fn printable_fields(d: &Node) -> &'static [&'static str] {
 /// parts from it.
 pub fn decode_any(sm: Sm, version: Option<SmVersion>, bytes: &[u8]) -> Result<(SmDecoded, Vec<Kind>), String> {
     let KindsFound { valid, not } = detect_kinds(sm, version, bytes);
-    if let Some((first, _)) = valid.first() {
-        let kinds: Vec<Kind> = valid.iter().map(|(k, _)| *k).collect();
-        return decode(sm, *first, version, bytes).map(|d| (d, kinds));
+    if let Some(&first) = valid.first() {
+        return decode(sm, first, version, bytes).map(|d| (d, valid));
     }
     let mut why = format!("not wholly any {} payload", sm.label());
     if sm == Sm::Kpm
@@ -578,7 +572,7 @@ pub fn is_sm_form(v: &serde_json::Value) -> bool {
 /// Encode one value: the E2SM form `decode --json` writes (its `sm`,
 /// `version` and `payload`; `--sm`/`--sm-version` override them), or with
 /// `sm` given a bare `{"<Kind>": value}`.
-pub fn encode(text: &str, sm: Option<Sm>, version: Option<&str>) -> Result<(Vec<u8>, String), EncodeError> {
+pub fn encode(text: &str, sm: Option<Sm>, version: Option<&str>) -> Result<Vec<u8>, EncodeError> {
     let head: Head = serde_json::from_str(text)?;
     let wrapped = head.payload.is_some();
     let sm = match (sm, &head.sm) {
@@ -586,11 +580,7 @@ pub fn encode(text: &str, sm: Option<Sm>, version: Option<&str>) -> Result<(Vec<
         (None, Some(s)) => s.parse().map_err(|e| format!("\"sm\": {e}"))?,
         (None, None) => return Err("which service model? (no \"sm\"; say --sm)".to_string().into()),
     };
-    let version = match version.or(head.version.as_deref()) {
-        Some(v) => SmVersion::parse(sm, v)?,
-        None => sm.newest(),
-    };
-    let what = format!("{} {}", sm.label(), version.label());
+    let version = version.or(head.version.as_deref());
     let check_kind = |actual: String| -> Result<(), EncodeError> {
         match &head.kind {
             Some(k) if *k != actual => {
@@ -599,28 +589,29 @@ pub fn encode(text: &str, sm: Option<Sm>, version: Option<&str>) -> Result<(Vec<
             _ => Ok(()),
         }
     };
-    let bytes = match (sm, version) {
-        (Sm::Kpm, SmVersion::Kpm(v)) => {
+    let under = |label: &str, e: codecs::Error| format!("under {} {label}: {e}", sm.label());
+    Ok(match sm {
+        Sm::Kpm => {
+            let v: KpmVersion = version.map_or(Ok(KpmVersion::V3_00), str::parse)?;
             let p: KpmPayload<'_> = if wrapped {
                 serde_json::from_str::<KpmBody<'_>>(text)?.payload
             } else {
                 serde_json::from_str(text)?
             };
             check_kind(format!("{:?}", p.kind()))?;
-            kpm::encode(v, &p).map_err(|e| format!("under {what}: {e}"))?
+            kpm::encode(v, &p).map_err(|e| under(v.label(), e))?
         }
-        (Sm::Rc, SmVersion::Rc(v)) => {
+        Sm::Rc => {
+            let v: RcVersion = version.map_or(Ok(RcVersion::V1_03), str::parse)?;
             let p: RcPayload<'_> = if wrapped {
                 serde_json::from_str::<RcBody<'_>>(text)?.payload
             } else {
                 serde_json::from_str(text)?
             };
             check_kind(format!("{:?}", p.kind()))?;
-            rc::encode(v, &p).map_err(|e| format!("under {what}: {e}"))?
+            rc::encode(v, &p).map_err(|e| under(v.label(), e))?
         }
-        _ => unreachable!("SmVersion::parse gives the model's versions"),
-    };
-    Ok((bytes, what))
+    })
 }
 
 // ---- payloads inside E2AP ----------------------------------------------------------------
@@ -796,7 +787,7 @@ fn definition(bytes: &[u8], id: Option<i64>, oid: Option<&str>, cx: &mut NestedC
         (None, Nested::Sm(sm)) => (sm, format!("--nested {}", sm.arg())),
         // An OID naming another model: not one to decode.
         (None, _) if oid.is_some() => return None,
-        (None, _) => return Some(infer(kind, bytes)),
+        (None, _) => return infer(kind, bytes),
     };
     if let Some(id) = id {
         let from = format!("{assumed} in {}", cx.origin);
@@ -821,12 +812,12 @@ fn payload(kind: Kind, bytes: &[u8], function: Option<i64>, cx: &mut NestedCx<'_
         let assumed = format!("RAN function {id} is {}: {from}", sm.label());
         return Some(annotation(*sm, kind, bytes, None, &assumed));
     }
-    Some(infer(kind, bytes))
+    infer(kind, bytes)
 }
 
 /// The payload decoded as each model that has its kind: shown as the one it
 /// is valid as (else decodes leniently as, else reads furthest), saying so.
-fn infer(kind: Kind, bytes: &[u8]) -> Node {
+fn infer(kind: Kind, bytes: &[u8]) -> Option<Node> {
     let tried: Vec<SmDecoded> = Sm::ALL
         .into_iter()
         .filter_map(|sm| decode(sm, kind, None, bytes).ok())
@@ -837,9 +828,7 @@ fn infer(kind: Kind, bytes: &[u8]) -> Node {
         Err(f) => (0, f.offset.unwrap_or(0)),
     };
     // The first of the best, in model order.
-    let Some(best) = tried.iter().rev().max_by_key(|d| score(d)) else {
-        return Node::Null;
-    };
+    let best = tried.iter().rev().max_by_key(|d| score(d))?;
     let assumed = if tried.len() == 1 {
         format!(
             "inferred: {} is the only known model with {}",
@@ -849,14 +838,13 @@ fn infer(kind: Kind, bytes: &[u8]) -> Node {
     } else {
         let each: Vec<String> = tried
             .iter()
-            .map(|d| match (score(d).0, &d.payload) {
-                (2, _) => format!("valid as {}", d.sm.label()),
-                (1, _) => format!("{} reads it only leniently", d.sm.label()),
-                (_, Err(f)) => match f.offset {
+            .map(|d| match &d.payload {
+                Ok(_) if !d.valid_under.is_empty() => format!("valid as {}", d.sm.label()),
+                Ok(_) => format!("{} reads it only leniently", d.sm.label()),
+                Err(f) => match f.offset {
                     Some(o) => format!("not {} (fails at byte {o})", d.sm.label()),
                     None => format!("not {}", d.sm.label()),
                 },
-                _ => String::new(),
             })
             .collect();
         format!(
@@ -865,7 +853,7 @@ fn infer(kind: Kind, bytes: &[u8]) -> Node {
             best.sm.label()
         )
     };
-    best.node(None, Some(&assumed))
+    Some(best.node(None, Some(&assumed)))
 }
 
 /// The header line of a nested payload in the tree; see `tree::render`.

@@ -6,6 +6,7 @@
 use codecs::e2ap::IE_NAMES;
 use serde::Serialize;
 
+#[derive(Clone)]
 pub enum Node {
     Null,
     Bool(bool),

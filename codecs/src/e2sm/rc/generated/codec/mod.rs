@@ -2,8 +2,9 @@
 //! Codecs: for every type, `decode`/`encode` following the definition of the
 //! version in the context.
 
-mod common;
 mod ies;
 
 #[allow(unused_imports)]
-pub(crate) use {common::*, ies::*};
+pub(crate) use crate::e2sm::common::codec::*;
+#[allow(unused_imports)]
+pub(crate) use ies::*;
