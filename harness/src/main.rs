@@ -480,6 +480,31 @@ fn cmd_run(a: RunArgs) -> CmdResult {
         (None, Some(p)) => Suite::for_profile(p)?,
         (None, None) => Suite::Ofh,
     };
+    // Options of the other interface are a usage error before anything is written.
+    match suite.e2_side() {
+        None if a.e2ap.is_some()
+            || a.node_variant != NodeFault::None
+            || a.ric_variant != RicFault::None
+            || a.e2_connect.is_some()
+            || a.e2_listen.is_some() =>
+        {
+            return Err(
+                "--e2ap, --node-variant, --ric-variant, --e2-connect and --e2-listen belong to the E2 suites (--suite e2-node|e2-ric)"
+                    .into(),
+            );
+        }
+        Some(side) if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.replay.is_some() => {
+            return Err(format!(
+                "--ru-variant, --interface, --udp-bind/--udp-peer and --replay belong to the fronthaul suite, not {}",
+                side.suite()
+            )
+            .into());
+        }
+        _ => {}
+    }
+    if let Some(run_dir) = a.replay.as_ref().filter(|d| !d.join("cases").is_dir()) {
+        return Err(format!("--replay {}: not a run folder (no cases/)", run_dir.display()).into());
+    }
     let case_timeout = match a.case_timeout {
         Some(s) => Some(
             std::time::Duration::try_from_secs_f64(s)
@@ -563,17 +588,6 @@ fn run_ofh(
     opts: runner::RunOptions,
     reporters: &mut [&mut dyn Reporter],
 ) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
-    if a.e2ap.is_some()
-        || a.node_variant != NodeFault::None
-        || a.ric_variant != RicFault::None
-        || a.e2_connect.is_some()
-        || a.e2_listen.is_some()
-    {
-        return Err(
-            "--e2ap, --node-variant, --ric-variant, --e2-connect and --e2-listen belong to the E2 suites (--suite e2-node|e2-ric)"
-                .into(),
-        );
-    }
     let mut setup = match profile {
         Some(p) => profile_setup(p, a.seed, a.bandwidth_mhz, a.widen_windows_us)?,
         None => bed_setup(a.seed, a.bandwidth_mhz.unwrap_or(100), a.widen_windows_us)?,
@@ -606,9 +620,6 @@ fn run_ofh(
     if let Some(run_dir) = &a.replay {
         if a.ru_variant != OruFault::None {
             return Err("--ru-variant selects the in-process O-RU; a replay's O-RU is the recording".into());
-        }
-        if !run_dir.join("cases").is_dir() {
-            return Err(format!("--replay {}: not a run folder (no cases/)", run_dir.display()).into());
         }
         // A recording holds frames, not the O-RU's counters.
         setup.pics.rx_counters = false;
@@ -668,13 +679,6 @@ fn run_e2(
     opts: runner::RunOptions,
     reporters: &mut [&mut dyn Reporter],
 ) -> Result<suites::model::RunResult, Box<dyn std::error::Error>> {
-    if a.ru_variant != OruFault::None || a.link.spec().is_some() || a.replay.is_some() {
-        return Err(format!(
-            "--ru-variant, --interface, --udp-bind/--udp-peer and --replay belong to the fronthaul suite, not {}",
-            side.suite()
-        )
-        .into());
-    }
     let mut plan = harness::e2run::E2RunPlan::simulated(side, E2apVersion::V3_01, opts.dir.clone());
     plan.setup = e2_setup(profile, side, a.e2ap)?;
     if let Some(e2) = profile.and_then(|p| p.pixit.e2.as_ref()) {
