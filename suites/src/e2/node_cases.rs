@@ -405,6 +405,27 @@ struct SubReq<'a> {
     extra: Option<Criticality>,
 }
 
+/// A subscription with one KPM REPORT action (1 s period) to `function`:
+/// the RIC request ID it used and the index of the answer.
+fn subscribe_kpm(
+    link: &mut Link<'_>,
+    s: &E2Setup,
+    out: &mut Outcome,
+    function: u16,
+    extra: Option<Criticality>,
+) -> Option<(ReqId, usize)> {
+    let rid = link.peer.rid();
+    let action = peer::kpm_report(1, &link.measurements, 1000);
+    let req = SubReq {
+        rid,
+        function,
+        period_ms: 1000,
+        actions: &[action],
+        extra,
+    };
+    subscribe(link, s, out, &req).map(|a| (rid, a))
+}
+
 fn subscribe(link: &mut Link<'_>, s: &E2Setup, out: &mut Outcome, r: &SubReq<'_>) -> Option<usize> {
     let rid = r.rid;
     let Some(req) = peer::subscription_request(s.version, rid, r.function, r.period_ms, r.actions, r.extra) else {
@@ -956,20 +977,7 @@ fn unknown_ran_function(s: &E2Setup, port: &mut dyn E2Port) -> Outcome {
     let r = setup_request_of(&link.peer.rx[link.request]).expect("connect read it");
     let offered: Vec<u16> = peer::offered_functions(&r).iter().map(|f| f.0).collect();
     let unknown = (4000..=4095).find(|f| !offered.contains(f)).unwrap_or(4095);
-    let rid = link.peer.rid();
-    let action = peer::kpm_report(1, &link.measurements, 1000);
-    let Some(a) = subscribe(
-        &mut link,
-        s,
-        &mut out,
-        &SubReq {
-            rid,
-            function: unknown,
-            period_ms: 1000,
-            actions: &[action],
-            extra: None,
-        },
-    ) else {
+    let Some((_, a)) = subscribe_kpm(&mut link, s, &mut out, unknown, None) else {
         health(&link.peer, s, &mut out);
         return out;
     };
@@ -1141,20 +1149,7 @@ fn delete_stops_indications(s: &E2Setup, port: &mut dyn E2Port) -> Outcome {
     let Some(kpm_fid) = kpm_or_inconclusive(&link, s, &mut out) else {
         return out;
     };
-    let rid = link.peer.rid();
-    let action = peer::kpm_report(1, &link.measurements, 1000);
-    let Some(a) = subscribe(
-        &mut link,
-        s,
-        &mut out,
-        &SubReq {
-            rid,
-            function: kpm_fid,
-            period_ms: 1000,
-            actions: &[action],
-            extra: None,
-        },
-    ) else {
+    let Some((rid, a)) = subscribe_kpm(&mut link, s, &mut out, kpm_fid, None) else {
         return out;
     };
     if !link.peer.rx[a].is("RICsubscriptionResponse") {
@@ -1340,20 +1335,7 @@ fn reset_stops_indications(s: &E2Setup, port: &mut dyn E2Port) -> Outcome {
     let Some(kpm_fid) = kpm_or_inconclusive(&link, s, &mut out) else {
         return out;
     };
-    let rid = link.peer.rid();
-    let action = peer::kpm_report(1, &link.measurements, 1000);
-    let Some(a) = subscribe(
-        &mut link,
-        s,
-        &mut out,
-        &SubReq {
-            rid,
-            function: kpm_fid,
-            period_ms: 1000,
-            actions: &[action],
-            extra: None,
-        },
-    ) else {
+    let Some((rid, a)) = subscribe_kpm(&mut link, s, &mut out, kpm_fid, None) else {
         return out;
     };
     let first = link.peer.rx[a].is("RICsubscriptionResponse")
@@ -1422,21 +1404,8 @@ fn subscribe_with_unknown_ie(
 ) -> Option<(Rx, Vec<Rx>, ReqId)> {
     let mut link = connect(s, port, out)?;
     let kpm_fid = kpm_or_inconclusive(&link, s, out)?;
-    let rid = link.peer.rid();
-    let action = peer::kpm_report(1, &link.measurements, 1000);
     let mark = link.peer.mark();
-    let a = subscribe(
-        &mut link,
-        s,
-        out,
-        &SubReq {
-            rid,
-            function: kpm_fid,
-            period_ms: 1000,
-            actions: &[action],
-            extra: Some(crit),
-        },
-    )?;
+    let (rid, a) = subscribe_kpm(&mut link, s, out, kpm_fid, Some(crit))?;
     link.peer.idle(link.peer.now() + SECOND);
     let ans = link.peer.rx[a].clone();
     let all = link.peer.since(mark).to_vec();
