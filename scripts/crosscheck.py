@@ -166,7 +166,10 @@ def generated_fields(root, example, seed, count, extra=()):
     `extra` columns, then one column per field), or (None, error)."""
     with tempfile.TemporaryDirectory(prefix=f"{example}-") as out_dir:
         pcap = os.path.join(out_dir, "frames.pcap")
-        res = subprocess.run(["cargo", "run", "--release", "-q", "-p", "oran-codecs", "--example", example, "--",
+        # The dev profile: oran-codecs is optimised there (Cargo.toml) and
+        # already built by the tests, so no second release build of it and
+        # its dev-dependencies.
+        res = subprocess.run(["cargo", "run", "-q", "-p", "oran-codecs", "--example", example, "--",
                               pcap, str(seed), str(count)], cwd=root, capture_output=True, text=True)
         if res.returncode != 0:
             return None, f"{example} failed ({res.returncode}): {res.stderr[-500:]}"
