@@ -971,13 +971,17 @@ fn cmd_bench(a: BenchArgs) -> CmdResult {
         frames = r.frames;
     }
     let ours = size as f64 / best / 1e6;
+    use codecs::fronthaul::compression::kernels::Level;
+    let levels: Vec<_> = Level::available().iter().map(|l| l.name()).collect();
     println!(
-        "analyze: {} ({:.2} MB, {frames} frames): best of {} passes {:.4} s = {ours:.1} MB/s, {:.0} frames/s (one core)",
+        "analyze: {} ({:.2} MB, {frames} frames): best of {} passes {:.4} s = {ours:.1} MB/s, {:.0} frames/s (one core; compression kernels {} of {})",
         a.file.display(),
         size as f64 / 1e6,
         a.passes.max(1),
         best,
-        frames as f64 / best
+        frames as f64 / best,
+        Level::best().name(),
+        levels.join(", ")
     );
     if a.tshark {
         let t = Instant::now();

@@ -14,8 +14,11 @@
 //!   variable-length methods reuse its packing primitives.
 //! - [`Level::Avx2`], x86_64 with AVX2 and LZCNT: none and BFP both ways,
 //!   block scaling and mu-law decompression (their compression is the
-//!   portable code); see `kernels/avx2.rs`. There is no AVX-512 level yet:
-//!   AVX-512 CPUs run the AVX2 kernels.
+//!   portable code); see `kernels/avx2.rs`.
+//! - [`Level::Avx512`], x86_64 with AVX-512 F, BW, VBMI and VBMI2 (Ice
+//!   Lake, Zen 4 and later): none and BFP decompression four PRBs at a
+//!   time, the AVX2 kernels for the rest; see `kernels/avx512.rs`. CPUs
+//!   with AVX-512 F/BW but no VBMI (Skylake-SP) run the AVX2 level.
 
 use std::sync::OnceLock;
 
@@ -58,6 +61,8 @@ macro_rules! width_table {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// One level's functions, `[method][width % 16]`.
 pub(super) struct Kernels {
@@ -89,18 +94,21 @@ pub enum Level {
     Portable,
     /// x86_64 AVX2.
     Avx2,
+    /// x86_64 AVX-512 (F, BW, VBMI, VBMI2).
+    Avx512,
 }
 
 impl Level {
     /// Every level this build knows, slowest first; see
     /// [`Level::is_available`] for the ones this CPU runs.
-    pub const ALL: &'static [Level] = &[Level::Portable, Level::Avx2];
+    pub const ALL: &'static [Level] = &[Level::Portable, Level::Avx2, Level::Avx512];
 
-    /// Lower-case name (`portable`, `avx2`).
+    /// Lower-case name (`portable`, `avx2`, `avx512`).
     pub const fn name(self) -> &'static str {
         match self {
             Level::Portable => "portable",
             Level::Avx2 => "avx2",
+            Level::Avx512 => "avx512",
         }
     }
 
@@ -125,8 +133,10 @@ impl Level {
             Level::Portable => Some(&PORTABLE),
             #[cfg(target_arch = "x86_64")]
             Level::Avx2 => avx2::kernels(),
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => avx512::kernels(),
             #[cfg(not(target_arch = "x86_64"))]
-            Level::Avx2 => None,
+            Level::Avx2 | Level::Avx512 => None,
         }
     }
 }

@@ -68,13 +68,15 @@ pub(super) fn kernels() -> Option<&'static Kernels> {
 /// against it per width).
 const STAGE: usize = 160;
 
-fn decompress<const W: usize, const M: usize>(src: &[u8], out: &mut [i16]) {
+/// Also the AVX-512 level's entry for what it does not do itself.
+pub(super) fn decompress<const W: usize, const M: usize>(src: &[u8], out: &mut [i16]) {
     // SAFETY: only reachable through KERNELS, which `kernels` hands out only
     // after detecting AVX2 and LZCNT.
     unsafe { decompress_avx2::<W, M>(src, out) }
 }
 
-fn compress<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
+/// Also the AVX-512 level's compression.
+pub(super) fn compress<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
     // SAFETY: as `decompress`.
     unsafe { compress_avx2::<W, M>(iq, out) }
 }
