@@ -16,9 +16,10 @@
 //!   block scaling and mu-law decompression (their compression is the
 //!   portable code); see `kernels/avx2.rs`.
 //! - [`Level::Avx512`], x86_64 with AVX-512 F, BW, VBMI and VBMI2 (Ice
-//!   Lake, Zen 4 and later): none and BFP decompression four PRBs at a
-//!   time, the AVX2 kernels for the rest; see `kernels/avx512.rs`. CPUs
-//!   with AVX-512 F/BW but no VBMI (Skylake-SP) run the AVX2 level.
+//!   Lake, Zen 4 and later): none and BFP both ways four PRBs at a time
+//!   (compression up to 14 bits), the AVX2 kernels for the rest; see
+//!   `kernels/avx512.rs`. CPUs with AVX-512 F/BW but no VBMI (Skylake-SP)
+//!   run the AVX2 level.
 
 use std::sync::OnceLock;
 

@@ -534,7 +534,7 @@ fn decompress_avx2<const W: usize, const M: usize>(src: &[u8], out: &mut [i16]) 
 /// Shuffle control writing an 8-sample group's bytes big-endian from the
 /// two quads (quad 0 in bytes 0..8, shifted 4 bits up for odd w; quad 1 in
 /// bytes 8..16). `shared`: only the byte both quads share (odd w).
-const fn pack_shuffle(w: usize, shared: bool) -> [u8; 16] {
+pub(super) const fn pack_shuffle(w: usize, shared: bool) -> [u8; 16] {
     let mut s = [0x80u8; 16];
     let h = w / 2;
     let mut j = 0;

@@ -1,8 +1,8 @@
 //! AVX-512 kernels (F, BW, VBMI, VBMI2: Ice Lake, Zen 4 and later): none
-//! and BFP decompression four PRBs at a time; every other entry is the
-//! AVX2 kernel (these CPUs have AVX2), which also takes the PRBs at the
-//! end of a buffer and blocks with a non-conformant BFP exponent. Bit for
-//! bit the same as the reference.
+//! and BFP both ways, four PRBs at a time (compression up to 14 bits);
+//! every other entry is the AVX2 kernel (these CPUs have AVX2), which also
+//! takes the PRBs at the end of a buffer and blocks with a non-conformant
+//! BFP exponent. Bit for bit the same as the reference.
 //!
 //! Four PRBs are 96 samples, three registers of 32 words. For each word a
 //! two-table byte permute (`vpermi2b`, over a 128-byte window) gathers the
@@ -12,6 +12,13 @@
 //! W bits then gives the code (none) or `m * 2^e` (BFP, the per-word shift
 //! taken from the word's PRB by a word permute of the four exponents). The
 //! permute and shift tables are constants per width and method.
+//!
+//! Compression: the 96 samples load as three registers of four 8-sample
+//! groups (one per 128-bit lane); BFP takes each PRB's exponent from the OR
+//! of its folded samples and shifts each word by its PRB's (`vpsravw`),
+//! none clamps; the groups pack as in the AVX2 kernel (pairs by
+//! `vpmaddwd`, quads by `vpmuludq` and `vpsrlvq`, bytes by `vpshufb`) and
+//! each lane is stored in order, its spill overwritten by the next.
 //!
 //! Testing without the hardware: the kernel is written over [`Zmm`], the
 //! handful of instructions it uses. [`Hw`] maps them to the intrinsics;
@@ -39,8 +46,8 @@ static KERNELS: Kernels = Kernels {
         width_table!(avx2_decompress, 3),
     ],
     compress: [
-        width_table!(avx2_compress, 0),
-        width_table!(avx2_compress, 1),
+        width_table!(compress, 0),
+        width_table!(compress, 1),
         width_table!(avx2_compress, 2),
         width_table!(avx2_compress, 3),
     ],
@@ -64,19 +71,22 @@ pub(super) fn kernels() -> Option<&'static Kernels> {
     usable.then_some(&KERNELS)
 }
 
-/// Whether `k` decompresses as `reference` does: none and BFP at every
-/// width, 48 PRBs of pseudo-random bytes (a block runs at every width),
-/// BFP once with conformant exponents and once with any.
+/// Whether `k` decompresses and compresses as `reference` does: none and
+/// BFP at every width, 48 PRBs (a block runs at every width) of
+/// pseudo-random bytes (BFP once with conformant exponents and once with
+/// any) and of samples at every magnitude.
 fn agrees_with(k: &Kernels, reference: &Kernels) -> bool {
     const N: usize = 48;
     let mut s: u32 = 0x2545_F491;
-    let bytes: Vec<u8> = (0..N * 49)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as u8
-        })
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        s
+    };
+    let bytes: Vec<u8> = (0..N * 49).map(|_| next() as u8).collect();
+    let iq: Vec<i16> = (0..N * SAMPLES_PER_PRB)
+        .map(|i| (next() as i16) >> (i / SAMPLES_PER_PRB % 16))
         .collect();
     let (mut got, mut want) = (vec![0i16; N * SAMPLES_PER_PRB], vec![0i16; N * SAMPLES_PER_PRB]);
     for m in [M_NONE, M_BFP] {
@@ -94,6 +104,12 @@ fn agrees_with(k: &Kernels, reference: &Kernels) -> bool {
                 if got != want {
                     return false;
                 }
+            }
+            let (mut got, mut want) = (vec![0u8; N * len], vec![0u8; N * len]);
+            (k.compress[m][w % 16])(&iq, &mut got);
+            (reference.compress[m][w % 16])(&iq, &mut want);
+            if got != want {
+                return false;
             }
         }
     }
@@ -197,6 +213,22 @@ trait Zmm {
     fn permutexvar_epi16(idx: Self::V, a: Self::V) -> Self::V;
     /// Words 0..4 from `x`, the rest 0.
     fn words4(x: [i16; 4]) -> Self::V;
+    fn or(a: Self::V, b: Self::V) -> Self::V;
+    fn xor(a: Self::V, b: Self::V) -> Self::V;
+    fn min_epi16(a: Self::V, b: Self::V) -> Self::V;
+    fn max_epi16(a: Self::V, b: Self::V) -> Self::V;
+    /// `vpmaddwd`: per dword, the signed products of its two words with
+    /// `b`'s, summed.
+    fn madd_epi16(a: Self::V, b: Self::V) -> Self::V;
+    /// `vpmuludq`: per qword, the product of the low dwords, unsigned.
+    fn mul_epu32(a: Self::V, b: Self::V) -> Self::V;
+    /// `vpsrlvq`: per-qword logical right shifts (64 or more gives 0).
+    fn srlv_epi64(a: Self::V, n: Self::V) -> Self::V;
+    /// `vpshufb`: within each 128-bit lane, byte i is the lane's byte
+    /// `idx[i] & 15`, or 0 when bit 7 is set.
+    fn shuffle_epi8(a: Self::V, idx: Self::V) -> Self::V;
+    /// Store 128-bit lane L.
+    fn store_lane<const L: i32>(a: &mut [u8; 16], v: Self::V);
 }
 
 /// The hardware. Its methods are only called from the kernel below, inlined
@@ -255,6 +287,42 @@ impl Zmm for Hw {
     #[inline(always)]
     fn words4(x: [i16; 4]) -> __m512i {
         unsafe { _mm512_castsi128_si512(_mm_setr_epi16(x[0], x[1], x[2], x[3], 0, 0, 0, 0)) }
+    }
+    #[inline(always)]
+    fn or(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_or_si512(a, b) }
+    }
+    #[inline(always)]
+    fn xor(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_xor_si512(a, b) }
+    }
+    #[inline(always)]
+    fn min_epi16(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_min_epi16(a, b) }
+    }
+    #[inline(always)]
+    fn max_epi16(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_max_epi16(a, b) }
+    }
+    #[inline(always)]
+    fn madd_epi16(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_madd_epi16(a, b) }
+    }
+    #[inline(always)]
+    fn mul_epu32(a: __m512i, b: __m512i) -> __m512i {
+        unsafe { _mm512_mul_epu32(a, b) }
+    }
+    #[inline(always)]
+    fn srlv_epi64(a: __m512i, n: __m512i) -> __m512i {
+        unsafe { _mm512_srlv_epi64(a, n) }
+    }
+    #[inline(always)]
+    fn shuffle_epi8(a: __m512i, idx: __m512i) -> __m512i {
+        unsafe { _mm512_shuffle_epi8(a, idx) }
+    }
+    #[inline(always)]
+    fn store_lane<const L: i32>(a: &mut [u8; 16], v: __m512i) {
+        unsafe { _mm_storeu_si128(a.as_mut_ptr().cast(), _mm512_extracti32x4_epi32::<L>(v)) }
     }
 }
 
@@ -318,6 +386,182 @@ fn block<Z: Zmm, const W: usize, const M: usize>(win: &[u8], o: &mut [i16; BLOCK
         Z::store_words(c, v);
     }
     true
+}
+
+// ---- packing ------------------------------------------------------------------
+
+/// Constants of the packing of 8-sample groups (one per 128-bit lane, as
+/// in the AVX2 kernel, whose byte shuffles it shares) for W <= 14.
+struct Pack<const W: usize>;
+
+const fn lanes4(l: [u8; 16]) -> [u8; 64] {
+    let mut t = [0u8; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = l[i % 16];
+        i += 1;
+    }
+    t
+}
+
+/// Qwords alternating `a`, `b`, little-endian.
+const fn qwords2(a: u64, b: u64) -> [u8; 64] {
+    let mut t = [0u8; 64];
+    let mut i = 0;
+    while i < 64 {
+        let q = if (i / 8) % 2 == 0 { a } else { b };
+        t[i] = (q >> (8 * (i % 8))) as u8;
+        i += 1;
+    }
+    t
+}
+
+impl<const W: usize> Pack<W> {
+    /// Codes to W bits.
+    const MASK: [u8; 64] = qwords2(Self::MASK4, Self::MASK4);
+    const MASK4: u64 = ((1u64 << W) - 1) * 0x0001_0001_0001_0001;
+    /// Pairs: even << W | odd in each dword (the even sample is the low
+    /// word).
+    const MADD: [u8; 64] = qwords2(Self::MADD2, Self::MADD2);
+    const MADD2: u64 = ((1 << 16) | (1 << W)) * 0x0000_0001_0000_0001;
+    /// Quads: low pair << 2W | high pair in each qword; for odd W the
+    /// group's first quad also moves 4 bits up (a larger multiplier and a
+    /// shorter right shift of its high pair, whose low pair, below 2^26,
+    /// shifts out entirely).
+    const MUL: [u8; 64] = qwords2(1 << (2 * W + 4 * (W % 2)), 1 << (2 * W));
+    const SHR: [u8; 64] = qwords2(32 - 4 * (W % 2) as u64, 32);
+    const SHUF: [u8; 64] = lanes4(super::avx2::pack_shuffle(W, false));
+    const SHUF_SHARED: [u8; 64] = lanes4(super::avx2::pack_shuffle(W, true));
+    // Widths 15 and 16 are instantiated but never run (`run_compress`).
+    const OK: () = assert!(W >= 1 && W <= 16);
+}
+
+/// Four groups of W-bit codes, one per lane, to their W bytes each at the
+/// start of the lane.
+#[inline(always)]
+fn pack_groups<Z: Zmm, const W: usize>(v: Z::V) -> Z::V {
+    let m = Z::and(v, Z::load64(&Pack::<W>::MASK));
+    let d = Z::madd_epi16(m, Z::load64(&Pack::<W>::MADD));
+    let q = Z::or(
+        Z::mul_epu32(d, Z::load64(&Pack::<W>::MUL)),
+        Z::srlv_epi64(d, Z::load64(&Pack::<W>::SHR)),
+    );
+    let r = Z::shuffle_epi8(q, Z::load64(&Pack::<W>::SHUF));
+    if W % 2 == 1 {
+        Z::or(r, Z::shuffle_epi8(q, Z::load64(&Pack::<W>::SHUF_SHARED)))
+    } else {
+        r
+    }
+}
+
+/// Bytes a compressed block writes from its start: its last group's 16.
+const fn compress_span(w: usize, p: usize) -> usize {
+    3 * (3 * w + p) + p + 2 * w + 16
+}
+
+/// One block of four PRBs (W <= 14) into `win`, from PRB 0's udCompParam
+/// on, which holds at least `compress_span` bytes; bytes past the block are
+/// overwritten with don't-cares (the caller writes them later).
+#[inline(always)]
+fn compress_block<Z: Zmm, const W: usize, const M: usize>(x: &[i16; BLOCK * SAMPLES_PER_PRB], win: &mut [u8]) {
+    let () = Pack::<W>::OK;
+    let p = param_len(M);
+    let len = 3 * W + p;
+    let Some(win) = win.get_mut(..compress_span(W, p)) else {
+        return;
+    };
+    let (xs, _) = x.as_chunks::<WORDS>();
+    let mut v = [Z::zero(); 3];
+    for (v, x) in v.iter_mut().zip(xs) {
+        *v = Z::load_words(x);
+    }
+    let mut e = [0i16; BLOCK];
+    if M == M_BFP {
+        // bfp::exponent_w: the bit length of the OR of the folded values
+        // (x ^ x >> 15), less W - 1, per PRB.
+        let mut folded = [[0i16; WORDS]; 3];
+        for (f, &v) in folded.iter_mut().zip(&v) {
+            Z::store_words(f, Z::xor(v, Z::sra_epi16(v, 15)));
+        }
+        let (prbs, _) = folded.as_flattened().as_chunks::<SAMPLES_PER_PRB>();
+        for (e, prb) in e.iter_mut().zip(prbs) {
+            let or = prb.iter().fold(0u16, |a, &b| a | b as u16);
+            *e = ((16 - or.leading_zeros()).max(W as u32 - 1) - (W as u32 - 1)) as i16;
+        }
+        let n = Z::words4(e);
+        for (r, v) in v.iter_mut().enumerate() {
+            *v = Z::srav_epi16(*v, Z::permutexvar_epi16(Z::load_words(&Block::<W, M>::PRB[r]), n));
+        }
+    } else {
+        let hi = ((1i32 << (W - 1)) - 1) as i16;
+        let (lo, hi) = (Z::set1_epi16(-hi - 1), Z::set1_epi16(hi));
+        for v in v.iter_mut() {
+            *v = Z::max_epi16(Z::min_epi16(*v, hi), lo);
+        }
+    }
+    let mut g = [Z::zero(); 3];
+    for (g, &v) in g.iter_mut().zip(&v) {
+        *g = pack_groups::<Z, W>(v);
+    }
+    // In order: each group's 16-byte store spills into bytes written after
+    // it (the next group, the next PRB's udCompParam).
+    for (q, &e) in e.iter().enumerate() {
+        if p == 1 {
+            win[q * len] = e as u8;
+        }
+        for k in 0..3 {
+            let i = 3 * q + k;
+            let Some(dst) = win
+                .get_mut(q * len + p + k * W..)
+                .and_then(|s| s.first_chunk_mut::<16>())
+            else {
+                return;
+            };
+            let v = g[i / 4];
+            match i % 4 {
+                0 => Z::store_lane::<0>(dst, v),
+                1 => Z::store_lane::<1>(dst, v),
+                2 => Z::store_lane::<2>(dst, v),
+                _ => Z::store_lane::<3>(dst, v),
+            }
+        }
+    }
+}
+
+fn compress<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
+    // SAFETY: as `decompress`.
+    unsafe { compress_avx512::<W, M>(iq, out) }
+}
+
+/// `iq` holds whole PRBs, `out` exactly their compressed length.
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2")]
+fn compress_avx512<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
+    run_compress::<Hw, W, M>(iq, out, avx2_compress::<W, M>);
+}
+
+/// Whole blocks while their stores stay inside `out` (W <= 14); `rest`
+/// (the AVX2 kernel) takes the PRBs after them, and widths 15 and 16.
+#[inline(always)]
+fn run_compress<Z: Zmm, const W: usize, const M: usize>(iq: &[i16], out: &mut [u8], rest: fn(&[i16], &mut [u8])) {
+    let p = param_len(M);
+    let len = 3 * W + p;
+    let n_prb = (iq.len() / SAMPLES_PER_PRB).min(out.len() / len);
+    let iq = &iq[..n_prb * SAMPLES_PER_PRB];
+    let mut done = 0;
+    if W <= 14 && (M == M_NONE || M == M_BFP) {
+        let (blocks, _) = iq.as_chunks::<{ BLOCK * SAMPLES_PER_PRB }>();
+        for x in blocks {
+            let at = done * len;
+            let Some(win) = out.get_mut(at..at + compress_span(W, p)) else {
+                break;
+            };
+            compress_block::<Z, W, M>(x, win);
+            done += BLOCK;
+        }
+    }
+    if let (Some(x), Some(o)) = (iq.get(done * SAMPLES_PER_PRB..), out.get_mut(done * len..n_prb * len)) {
+        rest(x, o);
+    }
 }
 
 /// `src` holds whole PRBs, `out` 24 samples per PRB (callers size both).
@@ -420,6 +664,65 @@ mod model {
         fn words4(x: [i16; 4]) -> [u8; 64] {
             from_words(|j| if j < 4 { x[j] as u16 } else { 0 })
         }
+        fn or(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            core::array::from_fn(|i| a[i] | b[i])
+        }
+        fn xor(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            core::array::from_fn(|i| a[i] ^ b[i])
+        }
+        fn min_epi16(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            from_words(|j| (word(&a, j) as i16).min(word(&b, j) as i16) as u16)
+        }
+        fn max_epi16(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            from_words(|j| (word(&a, j) as i16).max(word(&b, j) as i16) as u16)
+        }
+        fn madd_epi16(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            from_dwords(|d| {
+                let p = |j: usize| i32::from(word(&a, j) as i16) * i32::from(word(&b, j) as i16);
+                p(2 * d).wrapping_add(p(2 * d + 1)) as u32
+            })
+        }
+        fn mul_epu32(a: [u8; 64], b: [u8; 64]) -> [u8; 64] {
+            from_qwords(|k| (qword(&a, k) & 0xFFFF_FFFF) * (qword(&b, k) & 0xFFFF_FFFF))
+        }
+        fn srlv_epi64(a: [u8; 64], n: [u8; 64]) -> [u8; 64] {
+            from_qwords(|k| qword(&a, k).checked_shr(qword(&n, k).min(64) as u32).unwrap_or(0))
+        }
+        fn shuffle_epi8(a: [u8; 64], idx: [u8; 64]) -> [u8; 64] {
+            core::array::from_fn(|i| {
+                if idx[i] & 0x80 != 0 {
+                    0
+                } else {
+                    a[i / 16 * 16 + usize::from(idx[i] & 15)]
+                }
+            })
+        }
+        fn store_lane<const L: i32>(a: &mut [u8; 16], v: [u8; 64]) {
+            let l = L as usize * 16;
+            a.copy_from_slice(&v[l..l + 16]);
+        }
+    }
+
+    fn from_dwords(f: impl Fn(usize) -> u32) -> [u8; 64] {
+        let mut v = [0u8; 64];
+        for d in 0..16 {
+            v[4 * d..4 * d + 4].copy_from_slice(&f(d).to_le_bytes());
+        }
+        v
+    }
+
+    fn qword(v: &[u8; 64], k: usize) -> u64 {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&v[8 * k..8 * k + 8]);
+        u64::from_le_bytes(b)
+    }
+
+    fn from_qwords(f: impl Fn(usize) -> u64) -> [u8; 64] {
+        let mut v = [0u8; 64];
+        for k in 0..8 {
+            v[8 * k..8 * k + 8].copy_from_slice(&f(k).to_le_bytes());
+        }
+        v
     }
 }
 
@@ -433,9 +736,9 @@ mod tests {
     //! to the reference as well.
 
     use super::model::Model;
-    use super::{M_BFP, agrees_with, run};
+    use super::{M_BFP, agrees_with, run, run_compress};
     use crate::fronthaul::compression::SAMPLES_PER_PRB;
-    use crate::fronthaul::compression::kernels::{Kernels, PORTABLE, decompress_kernel, param_len};
+    use crate::fronthaul::compression::kernels::{Kernels, PORTABLE, compress_kernel, decompress_kernel, param_len};
 
     fn check<const W: usize, const M: usize>() {
         let len = 3 * W + param_len(M);
@@ -479,8 +782,48 @@ mod tests {
         run::<Model, W, M>(src, out, decompress_kernel::<W, M>);
     }
 
+    fn model_compress<const W: usize, const M: usize>(iq: &[i16], out: &mut [u8]) {
+        run_compress::<Model, W, M>(iq, out, compress_kernel::<W, M>);
+    }
+
+    /// Compression on the model against the portable kernel: every width,
+    /// none and BFP, PRBs at every magnitude (so every exponent, and
+    /// clamping for none), every PRB count up to a few blocks.
+    fn check_compress<const W: usize, const M: usize>() {
+        let len = 3 * W + param_len(M);
+        let mut s: u32 = 0x85EB_CA6B ^ (W as u32) << 8 ^ M as u32;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            s
+        };
+        for n_prb in (0..=9).chain(14..=17).chain([41]) {
+            for round in 0..8 {
+                let iq: Vec<i16> = (0..n_prb * SAMPLES_PER_PRB)
+                    .map(|i| (next() as i16) >> ((i / SAMPLES_PER_PRB + round) % 16))
+                    .collect();
+                let mut want = vec![0u8; n_prb * len];
+                compress_kernel::<W, M>(&iq, &mut want);
+                let mut got = vec![0x55u8; n_prb * len];
+                model_compress::<W, M>(&iq, &mut got);
+                assert_eq!(got, want, "W={W} M={M} n_prb={n_prb} round={round}");
+            }
+        }
+    }
+
+    #[test]
+    fn model_compression_equals_portable_for_none_and_bfp_at_every_width() {
+        let none: [fn(); 16] = width_table!(check_compress, 0);
+        let bfp: [fn(); 16] = width_table!(check_compress, 1);
+        for f in none.iter().chain(&bfp) {
+            f();
+        }
+    }
+
     /// The start-up check passes the model's kernels and fails a table
-    /// with one wrong entry (BFP 11 decoded as none).
+    /// with one wrong entry (BFP 11 decoded as none, BFP 7 encoded as
+    /// none).
     #[test]
     fn known_answer_check_tells_right_from_wrong() {
         let model = Kernels {
