@@ -26,8 +26,11 @@ use codecs::fronthaul::header::{Direction, RadioAppHeader};
 const K_BUNDLE: u16 = 4;
 const ST6_ANTENNAS: u16 = 2;
 
+#[path = "common/pcap.rs"]
+mod pcap;
 #[path = "common/rng.rs"]
 mod rng;
+use pcap::pcap;
 use rng::Rng;
 
 impl Rng {
@@ -847,25 +850,6 @@ fn header_only_message(rng: &mut Rng, st: u8) -> Built {
     msg.emit(&mut data).expect("generated message encodes");
     expect_header(&mut e, &h, data[4], st);
     Built { data, expect: e }
-}
-
-fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    // classic pcap, microsecond timestamps, Ethernet link type
-    let mut out = Vec::new();
-    out.extend(0xa1b2_c3d4u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0u8; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(1u32.to_le_bytes());
-    for (i, f) in frames.iter().enumerate() {
-        out.extend((i as u32).to_le_bytes());
-        out.extend(0u32.to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend(f);
-    }
-    out
 }
 
 fn json(frames: &[Expect]) -> String {

@@ -25,8 +25,11 @@ use codecs::framing::{
 };
 use codecs::ptp::*;
 
+#[path = "common/pcap.rs"]
+mod pcap;
 #[path = "common/rng.rs"]
 mod rng;
+use pcap::pcap;
 use rng::Rng;
 
 impl Rng {
@@ -503,25 +506,6 @@ fn frame(rng: &mut Rng, t: MessageType, transport: Transport, pdu: &[u8], e: &mu
         }
     }
     ethernet_frame(&eth, pdu)
-}
-
-fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    // classic pcap, microsecond timestamps, Ethernet link type
-    let mut out = Vec::new();
-    out.extend(0xa1b2_c3d4u32.to_le_bytes());
-    out.extend(2u16.to_le_bytes());
-    out.extend(4u16.to_le_bytes());
-    out.extend([0u8; 8]);
-    out.extend(65535u32.to_le_bytes());
-    out.extend(1u32.to_le_bytes());
-    for (i, f) in frames.iter().enumerate() {
-        out.extend((i as u32).to_le_bytes());
-        out.extend(0u32.to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend((f.len() as u32).to_le_bytes());
-        out.extend(f);
-    }
-    out
 }
 
 fn json(frames: &[Expect]) -> String {
