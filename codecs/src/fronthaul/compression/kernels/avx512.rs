@@ -71,19 +71,23 @@ pub(super) fn kernels() -> Option<&'static Kernels> {
     usable.then_some(&KERNELS)
 }
 
+/// xorshift32 from `s` (nonzero): reproducible test data, no dependency.
+fn xorshift(mut s: u32) -> impl FnMut() -> u32 {
+    move || {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        s
+    }
+}
+
 /// Whether `k` decompresses and compresses as `reference` does: none and
 /// BFP at every width, 48 PRBs (a block runs at every width) of
 /// pseudo-random bytes (BFP once with conformant exponents and once with
 /// any) and of samples at every magnitude.
 fn agrees_with(k: &Kernels, reference: &Kernels) -> bool {
     const N: usize = 48;
-    let mut s: u32 = 0x2545_F491;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        s
-    };
+    let mut next = xorshift(0x2545_F491);
     let bytes: Vec<u8> = (0..N * 49).map(|_| next() as u8).collect();
     let iq: Vec<i16> = (0..N * SAMPLES_PER_PRB)
         .map(|i| (next() as i16) >> (i / SAMPLES_PER_PRB % 16))
@@ -736,19 +740,13 @@ mod tests {
     //! to the reference as well.
 
     use super::model::Model;
-    use super::{M_BFP, agrees_with, run, run_compress};
+    use super::{M_BFP, agrees_with, run, run_compress, xorshift};
     use crate::fronthaul::compression::SAMPLES_PER_PRB;
     use crate::fronthaul::compression::kernels::{Kernels, PORTABLE, compress_kernel, decompress_kernel, param_len};
 
     fn check<const W: usize, const M: usize>() {
         let len = 3 * W + param_len(M);
-        let mut s: u32 = 0x9E37_79B9 ^ (W as u32) << 8 ^ M as u32;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s
-        };
+        let mut next = xorshift(0x9E37_79B9 ^ (W as u32) << 8 ^ M as u32);
         // A block needs a window of up to 259 bytes, more than 34 PRBs of
         // width 1: the larger counts run several blocks at every width.
         for n_prb in (0..=9).chain(40..=47).chain([90]) {
@@ -791,13 +789,7 @@ mod tests {
     /// clamping for none), every PRB count up to a few blocks.
     fn check_compress<const W: usize, const M: usize>() {
         let len = 3 * W + param_len(M);
-        let mut s: u32 = 0x85EB_CA6B ^ (W as u32) << 8 ^ M as u32;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s
-        };
+        let mut next = xorshift(0x85EB_CA6B ^ (W as u32) << 8 ^ M as u32);
         for n_prb in (0..=9).chain(14..=17).chain([41]) {
             for round in 0..8 {
                 let iq: Vec<i16> = (0..n_prb * SAMPLES_PER_PRB)
